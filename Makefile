@@ -1,0 +1,48 @@
+# Two commands matter: `make run` and `make test`. Everything else is a step they share.
+PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || echo python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint typecheck check-format format lock clean setup
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+	$(BIN)/tend compilemessages --ignore=.venv -v 0 2>/dev/null || true
+	$(BIN)/tend migrate --no-input -v 0
+
+run: setup
+	$(BIN)/tend demo
+	$(BIN)/tend run
+
+test: setup lint typecheck
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check tend tests e2e bench
+	$(BIN)/ruff check tend tests e2e bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy tend
+
+format: $(STAMP)
+	$(BIN)/ruff format tend tests e2e bench
+	$(BIN)/ruff check --fix tend tests e2e bench
+
+bench: setup
+	$(BIN)/python -m bench
+
+# Regenerate the pinned lock file after changing pyproject.toml.
+lock:
+	$(BIN)/python -m pip install --quiet uv==0.13.8
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.13 -o requirements.lock -q
+
+clean:
+	rm -rf $(VENV) *.sqlite3*

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tend.clients.models import Client
+from tend.lib.fields import EncryptedTextField
+from tend.practices.models import Practice
+
+
+class Modality(models.TextChoices):
+    TALK_THERAPY = "talk_therapy", _("Talk therapy")
+    COACHING = "coaching", _("Coaching")
+    BODYWORK = "bodywork", _("Bodywork")
+    ENERGY_WORK = "energy_work", _("Energy work")
+    BREATHWORK = "breathwork", _("Breathwork")
+    CEREMONY = "ceremony", _("Ceremony or psychedelic integration")
+    OTHER = "other", _("Other")
+
+
+class Intensity(models.TextChoices):
+    GENTLE = "gentle", _("Gentle")
+    MODERATE = "moderate", _("Moderate")
+    INTENSE = "intense", _("Intense")
+
+
+class Session(models.Model):
+    """One meeting with a client. A session in the future is a planned one."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="sessions")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="sessions")
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sessions"
+    )
+    starts_at = models.DateTimeField(_("when"))
+    modality = models.CharField(_("modality"), max_length=20, choices=Modality.choices)
+    intensity = models.CharField(_("intensity"), max_length=10, choices=Intensity.choices)
+    private_note = EncryptedTextField(_("private note"), blank=True, default="")
+    client_note = EncryptedTextField(_("note for the client"), blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-starts_at",)
+        indexes = (models.Index(fields=("client", "-starts_at")),)
+
+    def __str__(self) -> str:
+        return f"{self.get_modality_display()} {self.starts_at:%Y-%m-%d}"
+
+    @property
+    def is_planned(self) -> bool:
+        return self.starts_at > timezone.now()

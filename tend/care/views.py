@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tend.care import services
+from tend.care.forms import SessionForm
+from tend.care.models import Session
+from tend.clients.models import Client
+from tend.practices import tenancy
+from tend.practices.requests import PractitionerRequest
+
+
+@login_required
+def session_add(request: PractitionerRequest, client_id: int) -> HttpResponse:
+    client = tenancy.get_or_404(request, Client, pk=client_id)
+    initial = {"starts_at": timezone.localtime().replace(second=0, microsecond=0)}
+    form = SessionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.session_log(form=form, client=client, practitioner=request.user)
+        messages.success(request, _("Session logged."))
+        return redirect("clients:detail", client.pk)
+    return render(request, "care/session_form.html", {"form": form, "client": client})
+
+
+@login_required
+def session_edit(request: PractitionerRequest, session_id: int) -> HttpResponse:
+    session = tenancy.get_or_404(request, Session.objects.select_related("client"), pk=session_id)
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        services.session_update(form=form)
+        messages.success(request, _("Session saved."))
+        return redirect("clients:detail", session.client_id)
+    ctx = {"form": form, "client": session.client, "session": session}
+    return render(request, "care/session_form.html", ctx)
+
+
+@login_required
+def session_delete(request: PractitionerRequest, session_id: int) -> HttpResponse:
+    session = tenancy.get_or_404(request, Session.objects.select_related("client"), pk=session_id)
+    if request.method == "POST":
+        client_id = session.client_id
+        session.delete()
+        messages.success(request, _("Session deleted."))
+        return redirect("clients:detail", client_id)
+    return render(request, "care/session_delete.html", {"session": session})

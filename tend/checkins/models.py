@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tend.care.models import Session
+from tend.clients.models import Client
+from tend.lib.fields import EncryptedTextField
+from tend.practices.models import Practice
+
+
+class Sensation(models.TextChoices):
+    TIRED = "tired", _("tired")
+    HEAVY = "heavy", _("heavy")
+    OPEN = "open", _("open")
+    BUZZING = "buzzing", _("buzzing")
+    TENSE = "tense", _("tense")
+    TENDER = "tender", _("tender")
+    GROUNDED = "grounded", _("grounded")
+    RESTLESS = "restless", _("restless")
+    OTHER = "other", _("something else")
+
+
+class Emotion(models.TextChoices):
+    CALM = "calm", _("calm")
+    RELIEVED = "relieved", _("relieved")
+    GRATEFUL = "grateful", _("grateful")
+    HOPEFUL = "hopeful", _("hopeful")
+    JOYFUL = "joyful", _("joyful")
+    SAD = "sad", _("sad")
+    TEARFUL = "tearful", _("tearful")
+    ANXIOUS = "anxious", _("anxious")
+    SCARED = "scared", _("scared")
+    ANGRY = "angry", _("angry")
+    LONELY = "lonely", _("lonely")
+    NUMB = "numb", _("numb")
+    CONFUSED = "confused", _("confused")
+    OTHER = "other", _("something else")
+
+
+class Basic(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("Not yet")
+    SKIP = "", _("Skip")
+
+
+class CheckIn(models.Model):
+    """A client's answer to "how are you now?", linked to the session it follows."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="checkins")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="checkins")
+    session = models.ForeignKey(
+        Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="checkins"
+    )
+    answered_at = models.DateTimeField(default=timezone.now)
+    activation = models.PositiveSmallIntegerField()
+    sensations = models.JSONField(default=list, blank=True)
+    emotions = models.JSONField(default=list, blank=True)
+    slept = models.CharField(max_length=3, choices=Basic.choices, blank=True, default="")
+    ate = models.CharField(max_length=3, choices=Basic.choices, blank=True, default="")
+    drank = models.CharField(max_length=3, choices=Basic.choices, blank=True, default="")
+    moved = models.CharField(max_length=3, choices=Basic.choices, blank=True, default="")
+    need = EncryptedTextField(blank=True, default="")
+    wants_contact = models.BooleanField(null=True, blank=True)
+    note = EncryptedTextField(blank=True, default="")
+
+    class Meta:
+        ordering = ("-answered_at",)
+        indexes = (models.Index(fields=("client", "-answered_at")),)
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(activation__lte=10), name="checkin_activation_0_to_10"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.answered_at:%Y-%m-%d %H:%M}"
+
+    def sensation_labels(self) -> list[str]:
+        return [str(Sensation(v).label) for v in self.sensations if v in Sensation.values]
+
+    def emotion_labels(self) -> list[str]:
+        return [str(Emotion(v).label) for v in self.emotions if v in Emotion.values]
+
+    def basics(self) -> list[tuple[str, str]]:
+        """The body basics the client answered, as (question, answer) pairs."""
+        rows = [
+            (_("Slept"), self.slept),
+            (_("Eaten"), self.ate),
+            (_("Drunk water"), self.drank),
+            (_("Moved gently"), self.moved),
+        ]
+        return [(str(q), str(Basic(a).label)) for q, a in rows if a]

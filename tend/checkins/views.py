@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tend.care.models import Session
+from tend.checkins import services
+from tend.checkins.forms import CheckInForm
+from tend.checkins.models import CheckIn
+from tend.clients.client_views import client_required
+from tend.practices import tenancy
+from tend.practices.requests import PractitionerRequest
+
+
+def _form(request: HttpRequest, data: object = None) -> CheckInForm:
+    practitioner = request.client.practitioner  # type: ignore[attr-defined]
+    return CheckInForm(data, practitioner_name=practitioner.name)
+
+
+def _home(request: HttpRequest, form: CheckInForm, status: int = 200) -> HttpResponse:
+    note_session = (
+        tenancy.scoped(request, Session)
+        .filter(starts_at__lte=timezone.now())
+        .exclude(client_note="")
+        .order_by("-starts_at")
+        .first()
+    )
+    recent = tenancy.scoped(request, CheckIn).order_by("-answered_at")[:5]
+    ctx = {"form": form, "note_session": note_session, "recent": recent}
+    return render(request, "checkins/home.html", ctx, status=status)
+
+
+@client_required
+def home(request: HttpRequest) -> HttpResponse:
+    return _home(request, _form(request))
+
+
+@require_POST
+@client_required
+def submit(request: HttpRequest) -> HttpResponse:
+    form = _form(request, request.POST)
+    if not form.is_valid():
+        return _home(request, form, status=400)
+    checkin = services.checkin_answer(client=request.client, data=form.cleaned_data)  # type: ignore[attr-defined]
+    return redirect("checkins:thanks", checkin.pk)
+
+
+@client_required
+def thanks(request: HttpRequest, checkin_id: int) -> HttpResponse:
+    checkin = tenancy.get_or_404(request, CheckIn, pk=checkin_id)
+    return render(request, "checkins/thanks.html", {"checkin": checkin})
+
+
+@login_required
+def checkin_detail(request: PractitionerRequest, checkin_id: int) -> HttpResponse:
+    checkin = tenancy.get_or_404(
+        request, CheckIn.objects.select_related("client", "session"), pk=checkin_id
+    )
+    return render(request, "checkins/detail.html", {"checkin": checkin})

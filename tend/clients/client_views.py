@@ -1,0 +1,110 @@
+"""The client's own pages: signing in with a link, and their preferences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tend.clients import links
+from tend.clients.forms import ClientPreferencesForm, FreshLinkForm
+from tend.clients.middleware import sign_in, sign_out
+from tend.lib.emails import EmailNotSent
+
+View = Callable[..., HttpResponse]
+
+
+def client_required(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request, "client", None) is None:
+            return redirect("client:signin")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def signin(request: HttpRequest) -> HttpResponse:
+    form = FreshLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            links.fresh_links_for_email(form.cleaned_data["email"])
+        except EmailNotSent:
+            form.add_error(None, _("We couldn't send email just now. Please try again soon."))
+        else:
+            return render(request, "clients/signin_sent.html")
+    return render(request, "clients/signin.html", {"form": form})
+
+
+def signin_link(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows one button; POST uses the link. Mail scanners that open links use nothing."""
+    link = links.link_find(token)
+    problem = links.link_problem(link)
+    language = link.client.language if link else translation.get_language()
+    with translation.override(language):
+        if problem is not None:
+            return _link_problem(request, token, problem)
+        if request.method == "POST":
+            result = links.link_redeem(token)
+            if isinstance(result, links.LinkProblem):
+                return _link_problem(request, token, result)
+            sign_in(request, result)
+            return redirect("checkins:home")
+        return render(request, "clients/signin_confirm.html", {"client": link and link.client})
+
+
+def _link_problem(request: HttpRequest, token: str, problem: links.LinkProblem) -> HttpResponse:
+    ctx = {"problem": problem.value, "token": token, "form": FreshLinkForm()}
+    status = 404 if problem is links.LinkProblem.UNKNOWN else 410
+    return render(request, "clients/signin_problem.html", ctx, status=status)
+
+
+@require_POST
+def signin_link_fresh(request: HttpRequest, token: str) -> HttpResponse:
+    """From an expired or used link: send a new one to the same client, no typing needed."""
+    link = links.link_find(token)
+    if link is None:
+        return redirect("client:signin")
+    with translation.override(link.client.language):
+        try:
+            links.fresh_link_send(client=link.client)
+        except EmailNotSent:
+            return _link_problem(request, token, links.LinkProblem.EXPIRED)
+        return render(request, "clients/signin_sent.html")
+
+
+@client_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    client = request.client  # type: ignore[attr-defined]
+    form = ClientPreferencesForm(request.POST or None, instance=client)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        translation.activate(client.language)
+        messages.success(request, _("Saved. Thank you."))
+        return redirect("checkins:home")
+    return render(request, "clients/preferences.html", {"form": form})
+
+
+@require_POST
+@client_required
+def language(request: HttpRequest) -> HttpResponse:
+    client = request.client  # type: ignore[attr-defined]
+    chosen = request.POST.get("language", "")
+    if chosen in dict(ClientPreferencesForm.base_fields["language"].choices):  # type: ignore[attr-defined]
+        client.language = chosen
+        client.save(update_fields=["language"])
+    next_url = request.POST.get("next", "")
+    return redirect(next_url if next_url.startswith("/c/") else "checkins:home")
+
+
+@require_POST
+def signout(request: HttpRequest) -> HttpResponse:
+    sign_out(request)
+    return redirect("client:signin")

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tend.clients.models import Client
+from tend.lib import timezones
+
+
+class ClientForm(forms.ModelForm[Client]):
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezones.choices, initial="UTC")
+    send_invitation = forms.BooleanField(
+        label=_("Email them an invitation now"), required=False, initial=True
+    )
+
+    class Meta:
+        model = Client
+        fields = ("name", "email", "language", "timezone", "quiet_start", "quiet_end")
+        widgets = {
+            "quiet_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "quiet_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        help_texts = {
+            "language": _("Everything Tend sends this client will be in this language."),
+            "quiet_start": _("Tend won't send anything between these times, in their time zone."),
+        }
+
+    def __init__(self, *args: Any, practice_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.practice_id = practice_id
+        if self.instance.pk:
+            del self.fields["send_invitation"]
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].strip().lower()
+        others = Client.objects.filter(practice_id=self.practice_id, email__iexact=email)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("Another client in your practice uses this email."))
+        return email
+
+
+class FreshLinkForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
+class LanguageForm(forms.ModelForm[Client]):
+    class Meta:
+        model = Client
+        fields = ("language",)
+        labels = {"language": _("Language")}
+
+
+class ClientPreferencesForm(forms.ModelForm[Client]):
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezones.choices)
+
+    class Meta:
+        model = Client
+        fields = ("language", "timezone", "quiet_start", "quiet_end")
+        widgets = {
+            "quiet_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "quiet_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }

@@ -1,0 +1,215 @@
+"""Demo data: one practice, one practitioner, 12 clients and about three months of care."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from tend.care.models import Intensity, Modality, Session
+from tend.checkins.models import CheckIn, Emotion, Sensation
+from tend.clients import links
+from tend.clients.models import Client
+from tend.practices.models import Practice, Practitioner
+
+PRACTICE_NAME = "Willow Street Practice (demo)"
+EMAIL = "demo@tend.local"
+PASSWORD = "tend-demo-2026"  # noqa: S105 (printed for the demo on purpose)
+
+
+@dataclass(frozen=True)
+class DemoClient:
+    name: str
+    language: str
+    zone: str
+    state: str  # steady, stirred, silent, unmet, new, planned, uninvited
+
+
+CLIENTS = (
+    DemoClient("Maya Thompson", "en", "America/New_York", "steady"),
+    DemoClient("Lucía Fernández", "es", "Europe/Madrid", "stirred"),
+    DemoClient("Daniel Okafor", "en", "Europe/London", "steady"),
+    DemoClient("Sofía Ramírez", "es", "America/Mexico_City", "silent"),
+    DemoClient("James Whitfield", "en", "Australia/Sydney", "unmet"),
+    DemoClient("Valentina Castro", "es", "America/Bogota", "steady"),
+    DemoClient("Priya Nair", "en", "Asia/Kolkata", "new"),
+    DemoClient("Mateo Díaz", "es", "America/Argentina/Buenos_Aires", "steady"),
+    DemoClient("Hannah Berg", "en", "Europe/Dublin", "planned"),
+    DemoClient("Camila Rojas", "es", "America/Santiago", "steady"),
+    DemoClient("Tom Reyes", "en", "America/Los_Angeles", "stirred"),
+    DemoClient("Elena Morales", "es", "Europe/Madrid", "uninvited"),
+)
+
+NOTES = {
+    "en": [
+        "We worked with the tightness in your chest and let it have some room. Tiredness or "
+        "tears in the next two days are normal; be slow with yourself.",
+        "Today we stayed with the part of you that keeps watch. Notice when it softens, even "
+        "for a moment.",
+        "A gentle session. Drink water, eat something warm, and let the evening be quiet.",
+    ],
+    "es": [
+        "Trabajamos con la presión en el pecho y le dimos espacio. Es normal sentir cansancio "
+        "o ganas de llorar en los próximos dos días; ve despacio contigo.",
+        "Hoy acompañamos a la parte de ti que siempre vigila. Observa cuándo se suaviza, "
+        "aunque sea un momento.",
+        "Una sesión suave. Bebe agua, come algo caliente y deja que la tarde sea tranquila.",
+    ],
+}
+CHECKIN_NOTES = {
+    "en": ["Slept a lot. Feeling lighter.", "Cried in the car, then felt calmer.", ""],
+    "es": ["Dormí mucho. Me siento más ligera.", "Lloré en el coche y luego me calmé.", ""],
+}
+
+
+def demo_practitioner() -> Practitioner | None:
+    return Practitioner.objects.filter(email=EMAIL).first()
+
+
+@transaction.atomic
+def demo_create(*, reset: bool = False, seed: int = 7) -> bool:
+    existing = Practice.objects.filter(name=PRACTICE_NAME)
+    if existing.exists():
+        if not reset:
+            return False
+        for practice in existing:
+            CheckIn.objects.filter(practice=practice).delete()
+            Session.objects.filter(practice=practice).delete()
+            Client.objects.filter(practice=practice).delete()
+            practice.practitioners.all().delete()
+            practice.delete()
+    rng = random.Random(seed)
+    now = timezone.now()
+    practice = Practice.objects.create(name=PRACTICE_NAME)
+    ana = Practitioner.objects.create_user(
+        EMAIL,
+        PASSWORD,
+        practice=practice,
+        name="Ana Rivera",
+        role=Practitioner.Role.ADMIN,
+        timezone="Europe/Madrid",
+    )
+    clients = Client.objects.bulk_create(
+        Client(
+            practice=practice,
+            practitioner=ana,
+            name=c.name,
+            email=c.name.split()[0].lower().replace("í", "i").replace("ú", "u") + "@example.com",
+            language=c.language,
+            timezone=c.zone,
+            invited_at=None if c.state == "uninvited" else now - dt.timedelta(days=95),
+        )
+        for c in CLIENTS
+    )
+    sessions: list[Session] = []
+    checkins: list[CheckIn] = []
+    for client, spec in zip(clients, CLIENTS, strict=True):
+        _history(rng, now, practice, ana, client, spec, sessions, checkins)
+    Session.objects.bulk_create(sessions, batch_size=500)
+    for checkin in checkins:
+        checkin.session = checkin.session  # re-read the pk assigned by bulk_create
+    CheckIn.objects.bulk_create(checkins, batch_size=500)
+    return True
+
+
+def _history(
+    rng: random.Random,
+    now: dt.datetime,
+    practice: Practice,
+    ana: Practitioner,
+    client: Client,
+    spec: DemoClient,
+    sessions: list[Session],
+    checkins: list[CheckIn],
+) -> None:
+    if spec.state in ("new", "uninvited"):
+        return
+    day = now - dt.timedelta(days=90)
+    last_start = now - dt.timedelta(days=2) if spec.state in ("stirred", "silent") else now
+    while day < last_start:
+        intensity = rng.choice(list(Intensity))
+        session = Session(
+            practice=practice,
+            client=client,
+            practitioner=ana,
+            starts_at=day.replace(minute=0, second=0, microsecond=0),
+            modality=rng.choice(list(Modality)),
+            intensity=intensity,
+            client_note=rng.choice(NOTES[client.language]),
+            private_note="Demo: private working notes.",
+        )
+        sessions.append(session)
+        next_day = day + dt.timedelta(days=rng.randint(7, 14))
+        recent = next_day >= last_start
+        if recent and spec.state in ("stirred", "silent"):
+            session.intensity = Intensity.INTENSE
+            session.starts_at = last_start
+        if not (recent and spec.state == "silent"):
+            _checkins_after(rng, now, session, client, spec, recent, checkins)
+        day = next_day
+    if spec.state == "planned":
+        sessions.append(
+            Session(
+                practice=practice,
+                client=client,
+                practitioner=ana,
+                starts_at=now + dt.timedelta(days=3),
+                modality=Modality.BODYWORK,
+                intensity=Intensity.GENTLE,
+            )
+        )
+
+
+def _checkins_after(
+    rng: random.Random,
+    now: dt.datetime,
+    session: Session,
+    client: Client,
+    spec: DemoClient,
+    recent: bool,
+    checkins: list[CheckIn],
+) -> None:
+    peak = {"gentle": 3, "moderate": 5, "intense": 8}[session.intensity]
+    for hours in (3, 24, 48, 96, 168):
+        at = session.starts_at + dt.timedelta(hours=hours, minutes=rng.randint(0, 90))
+        if at >= now or rng.random() < 0.2:
+            continue
+        stirred = recent and spec.state == "stirred"
+        activation = max(
+            0, min(10, peak - hours // 48 + rng.randint(-1, 1) + (2 if stirred else 0))
+        )
+        unmet = recent and spec.state == "unmet"
+        checkins.append(
+            CheckIn(
+                practice_id=client.practice_id,
+                client=client,
+                session=session,
+                answered_at=at,
+                activation=activation,
+                sensations=rng.sample(list(Sensation.values), k=rng.randint(0, 3)),
+                emotions=rng.sample(list(Emotion.values), k=rng.randint(0, 3)),
+                slept="no" if unmet else rng.choice(["yes", "yes", "no", ""]),
+                ate="no" if unmet else rng.choice(["yes", "yes", ""]),
+                drank=rng.choice(["yes", "no", ""]),
+                moved=rng.choice(["yes", "no", ""]),
+                wants_contact=True if stirred and hours >= 24 else rng.choice([None, False, False]),
+                note=rng.choice(CHECKIN_NOTES[client.language]),
+            )
+        )
+
+
+def welcome_lines() -> list[str]:
+    """What `tend run` prints: the demo login and fresh sign-in links for two clients."""
+    ana = demo_practitioner()
+    if ana is None:
+        return ["No demo data. Run `tend demo` to create some."]
+    lines = [f"Practitioner sign-in: {EMAIL} / {PASSWORD}"]
+    for language in ("en", "es"):
+        client = Client.objects.filter(practice=ana.practice, language=language).first()
+        if client is not None:
+            url = links.link_create(client=client)
+            lines.append(f"Client sign-in link for {client.name} ({language}): {url}")
+    return lines

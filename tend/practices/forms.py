@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import logging
+import smtplib
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from tend.lib import timezones
+from tend.practices.models import Practitioner
+
+log = logging.getLogger(__name__)
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Email"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    error_messages = {
+        "invalid_login": _("That email and password don't match. Please try again."),
+        "inactive": _("This account is switched off. Please ask your practice's admin."),
+    }
+
+    def clean_username(self) -> str:
+        return str(self.cleaned_data["username"]).strip().lower()
+
+
+class AccountForm(forms.ModelForm[Practitioner]):
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezones.choices)
+
+    class Meta:
+        model = Practitioner
+        fields = ("name", "language", "timezone")
+
+
+class PasswordResetInTheirLanguage(PasswordResetForm):
+    """Writes the reset email in the practitioner's own language, and never fails loudly."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        with translation.override(context["user"].language):
+            try:
+                super().send_mail(
+                    subject_template_name,
+                    email_template_name,
+                    context,
+                    from_email,
+                    to_email,
+                    html_email_template_name,
+                )
+            except (smtplib.SMTPException, OSError) as exc:
+                log.warning("password reset email not sent: %s", type(exc).__name__)

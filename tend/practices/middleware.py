@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+
+
+class PersonalSettingsMiddleware:
+    """Speak each person's language and show times in their zone.
+
+    On client pages (under /c/) the signed-in client's own language wins, whoever else is
+    signed in on the same browser.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        person = None
+        client = getattr(request, "client", None)
+        if request.path.startswith("/c/") and client is not None:
+            person = client
+        elif request.user.is_authenticated:
+            person = request.user
+        if person is not None:
+            translation.activate(person.language)
+            request.LANGUAGE_CODE = person.language
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(person.timezone))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -1,0 +1,149 @@
+"""One settings module, configured by environment variables (see README)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import dj_database_url
+import django_stubs_ext
+from django.utils.translation import gettext_lazy as _
+
+from tend.lib.env import env_bool, env_int, env_list, env_str
+
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env_str("TEND_DATA_DIR", str(Path.cwd())))
+
+_DEV_SECRET = "tend-dev-only-secret-key-never-use-in-production-0123456789"  # noqa: S105
+SECRET_KEY = env_str("TEND_SECRET_KEY", _DEV_SECRET)
+DEBUG = env_bool("TEND_DEBUG", default=SECRET_KEY == _DEV_SECRET)
+if SECRET_KEY == _DEV_SECRET and not DEBUG:
+    sys.exit("TEND_SECRET_KEY must be set when TEND_DEBUG is off.")
+
+# Fernet keys for sensitive text, newest first. Older keys still decrypt (rotation).
+ENCRYPTION_KEYS = env_list("TEND_ENCRYPTION_KEYS")
+
+SITE_URL = env_str("TEND_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+ALLOWED_HOSTS = env_list("TEND_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("TEND_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "tend.practices",
+    "tend.clients",
+    "tend.care",
+    "tend.checkins",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tend.clients.middleware.ClientMiddleware",
+    "tend.practices.middleware.PersonalSettingsMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "tend.urls"
+WSGI_APPLICATION = "tend.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tend.clients.context.signed_in_client",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("TEND_DATABASE_URL", f"sqlite:///{DATA_DIR / 'tend.sqlite3'}"),
+        conn_max_age=env_int("TEND_DB_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_tend.sqlite3")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "practices.Practitioner"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "clients:list"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("TEND_SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static_root"
+# Serve straight from the package, so no collectstatic step is needed to run Tend.
+WHITENOISE_USE_FINDERS = True
+
+# Email: any SMTP relay. In development `tend run` starts a local sink on port 1025
+# that prints every message to the console.
+DEV_MAIL_HOST = env_str("TEND_EMAIL_HOST", "127.0.0.1")
+DEV_MAIL_PORT = env_int("TEND_EMAIL_PORT", 1025)
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": DEV_MAIL_HOST,
+            "port": DEV_MAIL_PORT,
+            "username": env_str("TEND_EMAIL_USER") or None,
+            "password": env_str("TEND_EMAIL_PASSWORD") or None,
+            "use_tls": env_bool("TEND_EMAIL_TLS", default=False),
+            "timeout": env_int("TEND_EMAIL_TIMEOUT", 10),
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("TEND_FROM_EMAIL", "Tend <tend@localhost>")
+
+# How long an emailed sign-in link for a client stays good.
+CLIENT_LINK_HOURS = env_int("TEND_CLIENT_LINK_HOURS", 72)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("TEND_LOG_LEVEL", "INFO")},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}
+CSRF_FAILURE_VIEW = "tend.practices.errors.csrf_failure"

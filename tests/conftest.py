@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client as HttpClient
+
+from tend.clients.middleware import SESSION_KEY
+from tend.clients.models import Client
+from tend.practices.models import Practitioner
+from tests import factories, smtp
+
+
+@pytest.fixture
+def smtp_inbox(settings: object) -> Iterator[smtp.Inbox]:
+    """A real SMTP server on loopback; Tend's email settings point at it."""
+    controller, inbox, port = smtp.start()
+    settings.MAILERS = {  # type: ignore[attr-defined]
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def alice(db: None) -> Practitioner:
+    return factories.PractitionerFactory(name="Alice Moreno", email="alice@example.com")
+
+
+@pytest.fixture
+def bob(db: None) -> Practitioner:
+    """A practitioner in another practice."""
+    return factories.PractitionerFactory(name="Bob Smith", email="bob@example.com")
+
+
+@pytest.fixture
+def carmen(alice: Practitioner) -> Client:
+    """Alice's client, who speaks Spanish."""
+    return factories.ClientFactory(
+        practitioner=alice, name="Carmen López", email="carmen@example.com", language="es"
+    )
+
+
+@pytest.fixture
+def as_alice(alice: Practitioner) -> HttpClient:
+    http = HttpClient()
+    http.force_login(alice)
+    return http
+
+
+@pytest.fixture
+def as_bob(bob: Practitioner) -> HttpClient:
+    http = HttpClient()
+    http.force_login(bob)
+    return http
+
+
+def signed_in_as(client: Client) -> HttpClient:
+    http = HttpClient()
+    session = http.session
+    session[SESSION_KEY] = client.pk
+    session.save()
+    return http
+
+
+@pytest.fixture
+def as_carmen(carmen: Client) -> HttpClient:
+    return signed_in_as(carmen)
