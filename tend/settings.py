@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +27,11 @@ if SECRET_KEY == _DEV_SECRET and not DEBUG:
 
 # Fernet keys for sensitive text, newest first. Older keys still decrypt (rotation).
 ENCRYPTION_KEYS = env_list("TEND_ENCRYPTION_KEYS")
+for _key in ENCRYPTION_KEYS:
+    try:
+        Fernet(_key.encode())
+    except ValueError:
+        sys.exit("TEND_ENCRYPTION_KEYS holds a key that is not a Fernet key (see README).")
 
 SITE_URL = env_str("TEND_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = env_list("TEND_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
@@ -86,7 +94,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_tend.sqlite3")}
+    # A file (not memory) so that worker processes and the live server share it; one per
+    # test run so that two runs never trample each other.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env_str(
+            "TEND_TEST_DATABASE",
+            str(Path(tempfile.gettempdir()) / f"tend-test-{os.getpid()}.sqlite3"),
+        )
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "practices.Practitioner"
@@ -113,6 +128,7 @@ TIME_ZONE = "UTC"
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static_root"
 # Serve straight from the package, so no collectstatic step is needed to run Tend.
 WHITENOISE_USE_FINDERS = True
@@ -144,6 +160,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("TEND_LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # aiosmtpd logs every connection; the dev mail sink prints what matters.
+        "mail.log": {"level": "WARNING"},
+    },
 }
 CSRF_FAILURE_VIEW = "tend.practices.errors.csrf_failure"

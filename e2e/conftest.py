@@ -1,0 +1,117 @@
+"""Browser tests: a real Chromium (Playwright) against Django's live server.
+
+They need a Chromium on the PATH (`apt-get install chromium`). Without one they are
+skipped, and the run says so at the end, unless TEND_REQUIRE_BROWSER=1 (as in CI),
+in which case they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests import smtp
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NO_BROWSER = "Chromium not installed: browser tests skipped. apt-get install chromium to run them."
+REQUIRE_BROWSER = os.environ.get("TEND_REQUIRE_BROWSER") == "1"
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if CHROMIUM is None and item.get_closest_marker("browser"):
+        if REQUIRE_BROWSER:
+            pytest.fail(f"TEND_REQUIRE_BROWSER=1 but no Chromium was found. {NO_BROWSER}")
+        _skipped.append(item.nodeid)
+        pytest.skip(NO_BROWSER)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _skipped:
+        terminalreporter.section("browser tests")
+        terminalreporter.write_line(
+            f"{len(_skipped)} browser test(s) SKIPPED: Chromium is not installed. "
+            "apt-get install chromium to run them (TEND_REQUIRE_BROWSER=1 makes this an error).",
+            yellow=True,
+            bold=True,
+        )
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM is not None
+    # The sync Playwright API runs an asyncio loop on this thread, so Django would
+    # refuse ORM calls from the test (factories, flushing the database) without this.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            )
+            yield chromium
+            chromium.close()
+
+
+@pytest.fixture
+def smtp_inbox(settings: Any, live_server: Any) -> Iterator[smtp.Inbox]:
+    """A real SMTP server on loopback. Emailed links point at the live server."""
+    controller, inbox, port = smtp.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
+    settings.SITE_URL = live_server.url
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@dataclass
+class Accessibility:
+    """Runs axe on each page visited; serious and critical problems fail the test."""
+
+    axe: Axe = field(default_factory=Axe)
+    problems: list[str] = field(default_factory=list)
+    pages: int = 0
+
+    def check(self, page: Page, name: str) -> None:
+        self.pages += 1
+        violations = self.axe.run(page).response["violations"]
+        for v in violations:
+            if v["impact"] not in ("serious", "critical"):
+                continue
+            targets = "; ".join(", ".join(map(str, node["target"])) for node in v["nodes"])
+            self.problems.append(
+                f"[{name}] {page.url}\n  {v['id']} ({v['impact']}): {v['help']}\n"
+                f"  {v['helpUrl']}\n  nodes: {targets}"
+            )
+
+    def assert_clean(self) -> None:
+        report = "\n".join(self.problems)
+        assert not self.problems, f"axe found serious or critical problems:\n{report}"
+
+
+@pytest.fixture
+def a11y() -> Accessibility:
+    return Accessibility()
