@@ -26,15 +26,15 @@ test: setup lint typecheck
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff format --check tend tests e2e bench
-	$(BIN)/ruff check tend tests e2e bench
+	$(BIN)/ruff format --check tend tests e2e bench conftest.py
+	$(BIN)/ruff check tend tests e2e bench conftest.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy tend
 
 format: $(STAMP)
-	$(BIN)/ruff format tend tests e2e bench
-	$(BIN)/ruff check --fix tend tests e2e bench
+	$(BIN)/ruff format tend tests e2e bench conftest.py
+	$(BIN)/ruff check --fix tend tests e2e bench conftest.py
 
 bench: setup
 	$(BIN)/python -m bench

@@ -32,6 +32,8 @@ CHROMIUM_ARGS = [
 ]
 NO_BROWSER = "Chromium not installed: browser tests skipped. apt-get install chromium to run them."
 REQUIRE_BROWSER = os.environ.get("TEND_REQUIRE_BROWSER") == "1"
+# axe's default rules, plus WCAG 2.2's minimum target size (off by default in axe 4.12).
+AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled": True}}}
 
 _skipped: list[str] = []
 
@@ -39,7 +41,11 @@ _skipped: list[str] = []
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if CHROMIUM is None and item.get_closest_marker("browser"):
         if REQUIRE_BROWSER:
-            pytest.fail(f"TEND_REQUIRE_BROWSER=1 but no Chromium was found. {NO_BROWSER}")
+            pytest.fail(
+                "TEND_REQUIRE_BROWSER=1, but Chromium is not installed. "
+                "apt-get install chromium to run the browser tests.",
+                pytrace=False,
+            )
         _skipped.append(item.nodeid)
         pytest.skip(NO_BROWSER)
 
@@ -55,8 +61,10 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Chromium, per module: Playwright and the setting below end with the module,
+    so tests collected after the browser tests run as usual."""
     assert CHROMIUM is not None
     # The sync Playwright API runs an asyncio loop on this thread, so Django would
     # refuse ORM calls from the test (factories, flushing the database) without this.
@@ -93,19 +101,18 @@ class Accessibility:
 
     axe: Axe = field(default_factory=Axe)
     problems: list[str] = field(default_factory=list)
-    pages: int = 0
 
     def check(self, page: Page, name: str) -> None:
-        self.pages += 1
-        violations = self.axe.run(page).response["violations"]
+        violations = self.axe.run(page, options=AXE_OPTIONS).response["violations"]
         for v in violations:
-            if v["impact"] not in ("serious", "critical"):
-                continue
             targets = "; ".join(", ".join(map(str, node["target"])) for node in v["nodes"])
-            self.problems.append(
+            report = (
                 f"[{name}] {page.url}\n  {v['id']} ({v['impact']}): {v['help']}\n"
                 f"  {v['helpUrl']}\n  nodes: {targets}"
             )
+            print(f"axe: {report}")  # minor and moderate ones show with `pytest -rP`
+            if v["impact"] in ("serious", "critical"):
+                self.problems.append(report)
 
     def assert_clean(self) -> None:
         report = "\n".join(self.problems)

@@ -9,12 +9,13 @@ Every page is checked with axe.
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from playwright.sync_api import Browser, Page, Response, expect
 
-from tend.practices.models import Practitioner
 from tests import factories, smtp
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-SCREENSHOT = "/tmp/e2e-client.png"
+SCREENSHOT = Path(tempfile.gettempdir()) / "e2e-client.png"  # the check-in, on a phone
 SESSION_NOTE = "Hoy movimos mucho. Descansa esta noche; si mañana lloras, es normal."
 CHECKIN_NOTE = "Dormí mal, pero ahora respiro mejor."
 
@@ -37,8 +38,10 @@ class Spanish:
 
     def expect(self, page: Page, *texts: str) -> None:
         expect(page.locator("html")).to_have_attribute("lang", "es")
-        body = page.locator("body").inner_text()
-        self.missing += [f"{page.url}: {t!r}" for t in texts if t not in body]
+        self.expect_in(page.url, page.locator("body").inner_text(), *texts)
+
+    def expect_in(self, where: str, text: str, *texts: str) -> None:
+        self.missing += [f"{where}: {t!r}" for t in texts if t not in text]
 
 
 def watch(page: Page, failures: list[str]) -> None:
@@ -55,9 +58,7 @@ def watch(page: Page, failures: list[str]) -> None:
 def test_practitioner_invites_a_spanish_client_who_checks_in(
     browser: Browser, live_server: Any, smtp_inbox: smtp.Inbox, a11y: Accessibility
 ) -> None:
-    practitioner: Practitioner = factories.PractitionerFactory(
-        name="Alice Moreno", email="alice@example.com"
-    )
+    factories.PractitionerFactory(name="Alice Moreno", email="alice@example.com")
     failures: list[str] = []
     spanish = Spanish()
 
@@ -69,7 +70,7 @@ def test_practitioner_invites_a_spanish_client_who_checks_in(
 
     alice.goto("/login/")
     a11y.check(alice, "practitioner: sign in")
-    alice.get_by_label("Email", exact=True).fill("Alice@Example.com")
+    alice.get_by_label("Email:", exact=True).fill("Alice@Example.com")
     alice.get_by_label("Password").fill(factories.PASSWORD)
     alice.get_by_role("button", name="Sign in").click()
     expect(alice.get_by_role("heading", level=1)).to_have_text("Clients")
@@ -78,8 +79,8 @@ def test_practitioner_invites_a_spanish_client_who_checks_in(
     alice.get_by_role("link", name="Add a client").click()
     expect(alice).to_have_url(re.compile(r"/clients/new/$"))
     a11y.check(alice, "practitioner: add a client")
-    alice.get_by_label("Name", exact=True).fill("Rosa Díaz")
-    alice.get_by_label("Email", exact=True).fill("rosa@example.com")
+    alice.get_by_label("Name:", exact=True).fill("Rosa Díaz")
+    alice.get_by_label("Email:", exact=True).fill("rosa@example.com")
     alice.get_by_label("Language").select_option("es")
     alice.get_by_label("Time zone").select_option("America/Mexico_City")
     alice.get_by_label("Email them an invitation now").check()
@@ -100,7 +101,7 @@ def test_practitioner_invites_a_spanish_client_who_checks_in(
 
     expect(alice.get_by_role("status")).to_contain_text("Session logged.")
     session_entry = alice.locator(".entry-session")
-    expect(session_entry).to_contain_text("intense intensity")
+    expect(session_entry).to_contain_text("Breathwork · Intense")
     expect(session_entry).to_contain_text(SESSION_NOTE)
     a11y.check(alice, "practitioner: client with a session")
 
@@ -108,6 +109,7 @@ def test_practitioner_invites_a_spanish_client_who_checks_in(
     [invitation] = smtp_inbox.to("rosa@example.com")
     [link] = smtp_inbox.links(invitation)
     assert link.startswith(f"{live_server.url}/c/signin/")
+    spanish.expect_in("invitation email", smtp_inbox.html(invitation), "Abre tu espacio")
 
     phone = browser.new_context(
         viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="en-US"
@@ -139,7 +141,7 @@ def test_practitioner_invites_a_spanish_client_who_checks_in(
     rosa.locator("textarea[name=note]").fill(CHECKIN_NOTE)
     rosa.screenshot(path=SCREENSHOT, full_page=True)
     a11y.check(rosa, "client: check-in, answered")
-    rosa.locator("form.checkin button[type=submit]").click()
+    rosa.locator("form.checkin button.button-big").click()
 
     expect(rosa).to_have_url(re.compile(r"/c/checkin/\d+/thanks/$"))
     spanish.expect(rosa, "Gracias por contarnos cómo estás")
@@ -152,6 +154,7 @@ def test_practitioner_invites_a_spanish_client_who_checks_in(
     expect(checkin).to_have_count(1)
     expect(checkin).to_contain_text("7 of 10")
     expect(checkin).to_contain_text("Would like you to reach out")
+    expect(checkin).to_contain_text("heavy, buzzing")
     expect(checkin).to_contain_text(CHECKIN_NOTE)
     a11y.check(alice, "practitioner: client with a check-in")
     alice.get_by_role("link", name="Clients", exact=True).click()

@@ -8,8 +8,8 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
-from cryptography.fernet import Fernet
 import django_stubs_ext
+from cryptography.fernet import Fernet
 from django.utils.translation import gettext_lazy as _
 
 from tend.lib.env import env_bool, env_int, env_list, env_str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import zoneinfo
 
 from hypothesis import given, settings
@@ -28,7 +29,9 @@ HARD_ZONES = [
 ]
 PLAN_HOURS = st.lists(st.integers(min_value=1, max_value=24 * 14), min_size=1, max_size=8)
 starts = st.datetimes(
-    min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2035, 12, 31), timezones=st.just(dt.UTC)
+    min_value=dt.datetime(2020, 1, 1),
+    max_value=dt.datetime(2035, 12, 31),
+    timezones=st.just(dt.UTC),
 )
 times = st.times().map(lambda t: t.replace(second=0, microsecond=0))
 zones = st.one_of(st.sampled_from(ZONES), st.sampled_from(HARD_ZONES)).map(zoneinfo.ZoneInfo)
@@ -48,7 +51,7 @@ def test_due_times_increase_avoid_quiet_hours_and_keep_every_check_in(
     due = due_times(start, [dt.timedelta(hours=h) for h in hours], zone, quiet, gap)
 
     assert len(due) == len(hours)  # nothing lost, nothing doubled
-    assert all(b - a >= gap for a, b in zip(due, due[1:], strict=False))
+    assert all(b - a >= gap for a, b in itertools.pairwise(due))
     for moment in due:
         assert not quiet.contains(moment.astimezone(zone).time().replace(tzinfo=None))
     # Never earlier than asked (allowing for a DST shift of at most an hour).
@@ -95,9 +98,7 @@ def test_repeated_hour_in_autumn_gives_one_check_in_not_two() -> None:
 def test_a_check_in_at_night_waits_for_the_morning() -> None:
     sydney = zoneinfo.ZoneInfo("Australia/Sydney")
     evening = wall_clock(dt.date(2026, 11, 20), dt.time(19, 0), sydney)
-    [due] = due_times(
-        evening, [dt.timedelta(hours=3)], sydney, QuietHours(dt.time(21), dt.time(8))
-    )
+    [due] = due_times(evening, [dt.timedelta(hours=3)], sydney, QuietHours(dt.time(21), dt.time(8)))
     local = due.astimezone(sydney)
     assert (local.date(), local.hour) == (dt.date(2026, 11, 21), 8)
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -37,3 +38,10 @@ class SessionForm(forms.ModelForm[Session]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["intensity"].choices = Session._meta.get_field("intensity").choices  # type: ignore[attr-defined]
+
+    def clean_starts_at(self) -> dt.datetime:
+        """Refuse years nobody means (and that overflow when converted to UTC)."""
+        starts_at: dt.datetime = self.cleaned_data["starts_at"]
+        if not 1900 <= starts_at.year <= 2199:
+            raise forms.ValidationError(self.fields["starts_at"].error_messages["invalid"])
+        return starts_at

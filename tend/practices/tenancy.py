@@ -40,10 +40,13 @@ def scoped[M: models.Model](
     request: HttpRequest, source: type[M] | models.QuerySet[M]
 ) -> models.QuerySet[M]:
     """Rows of `source` that the person behind `request` may see."""
+    client = getattr(request, "client", None)
+    if client is not None and request.path.startswith("/c/"):
+        # On client pages the signed-in client wins, even if a practitioner shares the browser.
+        return for_client(source, client)
     user = request.user
     if user.is_authenticated and getattr(user, "practice_id", None):
         return for_practice(source, user.practice_id)
-    client = getattr(request, "client", None)
     if client is not None:
         return for_client(source, client)
     return _queryset(source).none()

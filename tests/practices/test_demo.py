@@ -1,0 +1,125 @@
+"""`tend demo` makes a believable practice to look around in, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Max, Min
+from django.test import Client as HttpClient
+from django.utils import timezone
+
+from tend.care.models import Session
+from tend.checkins.models import CheckIn
+from tend.clients.models import Client
+from tend.practices import demo
+from tend.practices.models import Practice, Practitioner
+
+pytestmark = pytest.mark.django_db
+
+
+def run_demo(*args: str) -> str:
+    out = io.StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {
+        "practices": Practice.objects.count(),
+        "practitioners": Practitioner.objects.count(),
+        "clients": Client.objects.count(),
+        "sessions": Session.objects.count(),
+        "checkins": CheckIn.objects.count(),
+    }
+
+
+def test_demo_creates_a_practice_with_twelve_clients_and_three_months_of_care() -> None:
+    assert "Demo practice created." in run_demo()
+
+    [practice] = Practice.objects.all()
+    [ana] = Practitioner.objects.all()
+    assert ana.practice == practice
+    clients = Client.objects.filter(practice=practice)
+    assert clients.count() == 12
+    assert set(clients.values_list("language", flat=True)) == {"en", "es"}
+    assert clients.filter(practitioner=ana).count() == 12
+    assert len(set(clients.values_list("email", flat=True))) == 12
+
+    now = timezone.now()
+    span = Session.objects.filter(practice=practice).aggregate(Min("starts_at"), Max("starts_at"))
+    assert span["starts_at__min"] <= now - dt.timedelta(days=80)
+    assert span["starts_at__min"] >= now - dt.timedelta(days=100)
+    assert span["starts_at__max"] > now  # one planned session
+    assert Session.objects.filter(starts_at__gt=now).count() == 1
+    assert CheckIn.objects.filter(practice=practice).count() > 20
+    assert CheckIn.objects.filter(answered_at__gt=now).count() == 0
+    assert CheckIn.objects.filter(wants_contact=True).exists()
+
+
+def test_demo_check_ins_follow_their_own_clients_sessions() -> None:
+    run_demo()
+
+    checkins = CheckIn.objects.select_related("session")
+    assert all(c.session is not None for c in checkins)
+    assert all(c.session.client_id == c.client_id for c in checkins)
+    assert all(c.answered_at > c.session.starts_at for c in checkins)
+    assert all(0 <= c.activation <= 10 for c in checkins)
+
+
+def test_demo_notes_are_in_each_clients_language() -> None:
+    run_demo()
+
+    lucia = Client.objects.get(name="Lucía Fernández")
+    maya = Client.objects.get(name="Maya Thompson")
+    assert all(s.client_note in demo.NOTES["es"] for s in lucia.sessions.all())
+    assert all(s.client_note in demo.NOTES["en"] for s in maya.sessions.all())
+
+
+def test_running_the_demo_twice_does_not_duplicate_anything() -> None:
+    run_demo()
+    first = counts()
+
+    assert "already there" in run_demo()
+
+    assert counts() == first
+
+
+def test_resetting_the_demo_replaces_it_without_touching_other_practices(
+    alice: Practitioner,
+) -> None:
+    run_demo()
+    before = counts()
+
+    assert "Demo practice created." in run_demo("--reset")
+
+    assert counts() == before
+    assert Practitioner.objects.filter(pk=alice.pk).exists()
+
+
+def test_the_demo_login_works_and_shows_the_demo_clients() -> None:
+    run_demo()
+    http = HttpClient()
+
+    response = http.post("/login/", {"username": demo.EMAIL, "password": demo.PASSWORD})
+
+    assert response["Location"] == "/clients/"
+    page = http.get("/clients/").content.decode()
+    assert "Maya Thompson" in page
+    assert "Elena Morales" in page
+
+
+def test_the_demo_welcome_lines_give_working_sign_in_links() -> None:
+    run_demo()
+
+    lines = demo.welcome_lines()
+
+    assert lines[0] == f"Practitioner sign-in: {demo.EMAIL} / {demo.PASSWORD}"
+    urls = [line.rsplit(" ", 1)[1] for line in lines[1:]]
+    assert len(urls) == 2
+    for url in urls:
+        http = HttpClient()
+        assert http.post(url)["Location"] == "/c/"
+        assert http.get("/c/").status_code == 200
