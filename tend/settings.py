@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tend.clients",
     "tend.care",
     "tend.checkins",
+    "tend.notify",
 ]
 
 MIDDLEWARE = [
@@ -167,3 +168,11 @@ LOGGING = {
     },
 }
 CSRF_FAILURE_VIEW = "tend.practices.errors.csrf_failure"
+
+# Follow-up rhythm: the least time between two check-ins, when a gentle reminder may go,
+# and when an unanswered check-in counts as missed.
+CHECKIN_MIN_GAP_MINUTES = env_int("TEND_CHECKIN_MIN_GAP_MINUTES", 120)
+CHECKIN_REMIND_AFTER_HOURS = env_int("TEND_CHECKIN_REMIND_AFTER_HOURS", 20)
+CHECKIN_WINDOW_HOURS = env_int("TEND_CHECKIN_WINDOW_HOURS", 48)
+# One-tap answer links work for this long.
+ANSWER_LINK_DAYS = env_int("TEND_ANSWER_LINK_DAYS", 4)

@@ -63,5 +63,6 @@ class CheckInFactory(factory.django.DjangoModelFactory):
 
     client = factory.SubFactory(ClientFactory)
     practice = factory.SelfAttribute("client.practice")
+    answered_at = factory.LazyFunction(timezone.now)
     activation = 4
     note = "Felt heavy in the morning."

@@ -6,7 +6,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tend.care.models import Session
+from tend.care import plans
+from tend.care.models import AftercarePlan, Session
+
+# Years outside this range overflow in some time zones; nobody means them.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
 
 
 class SessionForm(forms.ModelForm[Session]):
@@ -15,22 +19,37 @@ class SessionForm(forms.ModelForm[Session]):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("In your own time zone. A time in the future logs a planned session."),
     )
+    plan = forms.CharField(
+        label=_("Check-ins after the session"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Leave empty for your practice's plan for this intensity, or write your own "
+            "times after the session, like 3h, 1d, 2d, 7d."
+        ),
+    )
 
     class Meta:
         model = Session
-        fields = ("starts_at", "modality", "intensity", "client_note", "private_note")
+        fields = ("starts_at", "modality", "intensity", "client_note", "guidance", "private_note")
         widgets = {
             "intensity": forms.RadioSelect,
             "client_note": forms.Textarea(attrs={"rows": 5}),
+            "guidance": forms.Textarea(attrs={"rows": 4}),
             "private_note": forms.Textarea(attrs={"rows": 4}),
         }
         labels = {
             "client_note": _("Note for the client"),
+            "guidance": _("Guidance for the days after"),
             "private_note": _("Private note"),
         }
         help_texts = {
             "client_note": _(
                 "What we did, and what may come up in the next days. The client sees this."
+            ),
+            "guidance": _(
+                "Leave empty for your practice's words for this intensity, in the client's "
+                "language."
             ),
             "private_note": _("Only people in your practice can read this."),
         }
@@ -38,10 +57,67 @@ class SessionForm(forms.ModelForm[Session]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["intensity"].choices = Session._meta.get_field("intensity").choices  # type: ignore[attr-defined]
+        if self.instance.pk and self.instance.plan_hours and not self.is_bound:
+            self.initial["plan"] = plans.format_hours(self.instance.plan_hours)
 
     def clean_starts_at(self) -> dt.datetime:
-        """Refuse years nobody means (and that overflow when converted to UTC)."""
         starts_at: dt.datetime = self.cleaned_data["starts_at"]
-        if not 1900 <= starts_at.year <= 2199:
+        if not EARLIEST_YEAR <= starts_at.year <= LATEST_YEAR:
             raise forms.ValidationError(self.fields["starts_at"].error_messages["invalid"])
         return starts_at
+
+    def clean_plan(self) -> list[int] | None:
+        text = self.cleaned_data.get("plan", "").strip()
+        if not text:
+            return None
+        try:
+            return plans.parse_hours(text)
+        except plans.PlanError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class AftercarePlanForm(forms.ModelForm[AftercarePlan]):
+    hours_text = forms.CharField(
+        label=_("Check-ins after the session"),
+        max_length=200,
+        help_text=_("Times after the session, like 3h, 1d, 2d, 4d, 7d."),
+    )
+
+    class Meta:
+        model = AftercarePlan
+        fields = ("intensity", "modality", "guidance_en", "guidance_es")
+        widgets = {
+            "guidance_en": forms.Textarea(attrs={"rows": 4}),
+            "guidance_es": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "modality": _("Leave as “any” unless this plan is only for one modality."),
+            "guidance_en": _("Leave empty to use Tend's words for this intensity."),
+        }
+
+    def __init__(self, *args: Any, practice_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.practice_id = practice_id
+        modalities = list(Session._meta.get_field("modality").choices or [])
+        self.fields["modality"].choices = [("", _("any")), *modalities]  # type: ignore[attr-defined]
+        if self.instance.pk and not self.is_bound:
+            self.initial["hours_text"] = plans.format_hours(self.instance.hours)
+
+    def clean_hours_text(self) -> list[int]:
+        try:
+            return plans.parse_hours(self.cleaned_data["hours_text"])
+        except plans.PlanError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean()
+        same = AftercarePlan.objects.filter(
+            practice_id=self.practice_id,
+            intensity=self.cleaned_data.get("intensity"),
+            modality=self.cleaned_data.get("modality", ""),
+        ).exclude(pk=self.instance.pk or 0)
+        if same.exists():
+            raise forms.ValidationError(
+                _("Your practice already has a plan for this intensity and modality.")
+            )
+        return data

@@ -39,6 +39,10 @@ class Session(models.Model):
     intensity = models.CharField(_("intensity"), max_length=10, choices=Intensity.choices)
     private_note = EncryptedTextField(_("private note"), blank=True, default="")
     client_note = EncryptedTextField(_("note for the client"), blank=True, default="")
+    # The follow-up chosen for this session: hours after it, and guidance for the client
+    # (empty means the practice's or Tend's words for this intensity, in the client's language).
+    plan_hours = models.JSONField(default=list, blank=True)
+    guidance = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -52,3 +56,29 @@ class Session(models.Model):
     @property
     def is_planned(self) -> bool:
         return self.starts_at > timezone.now()
+
+
+class AftercarePlan(models.Model):
+    """A practice's own follow-up for an intensity, optionally for one modality."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="plans")
+    intensity = models.CharField(_("intensity"), max_length=10, choices=Intensity.choices)
+    modality = models.CharField(
+        _("modality"), max_length=20, choices=Modality.choices, blank=True, default=""
+    )
+    hours = models.JSONField(_("check-ins"), default=list)
+    guidance_en = models.TextField(_("guidance in English"), blank=True, default="")
+    guidance_es = models.TextField(_("guidance in Spanish"), blank=True, default="")
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=("practice", "intensity", "modality"), name="one_plan_per_kind"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.intensity} {self.modality or 'any'}"
+
+    def guidance_in(self, language: str) -> str:
+        return str(getattr(self, f"guidance_{language}", "") or "")

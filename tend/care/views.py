@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tend.care import services
+from tend.care import followup, plans, services
 from tend.care.forms import SessionForm
 from tend.care.models import Session
 from tend.clients.models import Client
@@ -21,10 +21,26 @@ def session_add(request: PractitionerRequest, client_id: int) -> HttpResponse:
     initial = {"starts_at": timezone.localtime().replace(second=0, microsecond=0)}
     form = SessionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            return _with_preview(request, form, client)
         services.session_log(form=form, client=client, practitioner=request.user)
-        messages.success(request, _("Session logged."))
+        messages.success(request, _("Session logged. Tend will follow up."))
         return redirect("clients:detail", client.pk)
     return render(request, "care/session_form.html", {"form": form, "client": client})
+
+
+def _with_preview(
+    request: PractitionerRequest, form: SessionForm, client: Client, session: Session | None = None
+) -> HttpResponse:
+    """Show the exact check-in times, in the client's zone, before anything is saved."""
+    hours = services.chosen_hours(form, client)
+    times = followup.preview(client, form.cleaned_data["starts_at"], hours)
+    data = request.POST.copy()
+    data["plan"] = plans.format_hours(hours)
+    form = SessionForm(data, instance=session)
+    form.is_valid()
+    ctx = {"form": form, "client": client, "session": session, "preview": times}
+    return render(request, "care/session_form.html", ctx)
 
 
 @login_required
@@ -32,6 +48,8 @@ def session_edit(request: PractitionerRequest, session_id: int) -> HttpResponse:
     session = tenancy.get_or_404(request, Session.objects.select_related("client"), pk=session_id)
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            return _with_preview(request, form, session.client, session)
         services.session_update(form=form)
         messages.success(request, _("Session saved."))
         return redirect("clients:detail", session.client_id)
@@ -44,7 +62,7 @@ def session_delete(request: PractitionerRequest, session_id: int) -> HttpRespons
     session = tenancy.get_or_404(request, Session.objects.select_related("client"), pk=session_id)
     if request.method == "POST":
         client_id = session.client_id
-        session.delete()
+        services.session_delete(session=session)
         messages.success(request, _("Session deleted."))
         return redirect("clients:detail", client_id)
     return render(request, "care/session_delete.html", {"session": session})

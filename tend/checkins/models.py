@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tend.care.models import Session
@@ -45,16 +44,50 @@ class Basic(models.TextChoices):
     SKIP = "", _("Skip")
 
 
+class State(models.TextChoices):
+    SCHEDULED = "scheduled", _("scheduled")
+    SENT = "sent", _("sent")
+    ANSWERED = "answered", _("answered")
+    MISSED = "missed", _("missed")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class QuickAnswer(models.TextChoices):
+    SETTLED = "settled", _("settled")
+    TENDER = "tender", _("tender")
+    STIRRED = "stirred", _("stirred up")
+    OVERWHELMED = "overwhelmed", _("overwhelmed")
+    REACH_OUT = "reach_out", _("please reach out")
+
+
 class CheckIn(models.Model):
-    """A client's answer to "how are you now?", linked to the session it follows."""
+    """One question set for a client: scheduled by a plan (the outbox row), or begun by them.
+
+    A scheduled check-in is claimed by a worker under a lease, emailed, perhaps reminded
+    once, and then answered or, when its window closes, missed.
+    """
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="checkins")
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="checkins")
     session = models.ForeignKey(
         Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="checkins"
     )
-    answered_at = models.DateTimeField(default=timezone.now)
-    activation = models.PositiveSmallIntegerField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ANSWERED)
+    sequence = models.PositiveSmallIntegerField(default=0)
+    due_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    remind_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    lease_owner = models.CharField(max_length=64, blank=True, default="")
+    lease_until = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=20, blank=True, default="")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    quick_answer = models.CharField(
+        max_length=12, choices=QuickAnswer.choices, blank=True, default=""
+    )
+    details_added_at = models.DateTimeField(null=True, blank=True)
+    activation = models.PositiveSmallIntegerField(null=True, blank=True)
     sensations = models.JSONField(default=list, blank=True)
     emotions = models.JSONField(default=list, blank=True)
     slept = models.CharField(max_length=3, choices=Basic.choices, blank=True, default="")
@@ -67,7 +100,11 @@ class CheckIn(models.Model):
 
     class Meta:
         ordering = ("-answered_at",)
-        indexes = (models.Index(fields=("client", "-answered_at")),)
+        indexes = (
+            models.Index(fields=("client", "-answered_at")),
+            models.Index(fields=("state", "due_at"), name="checkin_outbox"),
+            models.Index(fields=("state", "remind_at"), name="checkin_reminders"),
+        )
         constraints = (
             models.CheckConstraint(
                 condition=models.Q(activation__lte=10), name="checkin_activation_0_to_10"
@@ -75,7 +112,11 @@ class CheckIn(models.Model):
         )
 
     def __str__(self) -> str:
-        return f"{self.client_id} {self.answered_at:%Y-%m-%d %H:%M}"
+        return f"check-in {self.pk} ({self.state})"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.state == State.ANSWERED
 
     def sensation_labels(self) -> list[str]:
         return [str(Sensation(v).label) for v in self.sensations if v in Sensation.values]

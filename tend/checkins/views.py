@@ -6,10 +6,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from tend.care import plans
 from tend.care.models import Session
 from tend.checkins import services
 from tend.checkins.forms import CheckInForm
-from tend.checkins.models import CheckIn
+from tend.checkins.models import CheckIn, State
 from tend.clients.client_views import client_required
 from tend.practices import tenancy
 from tend.practices.requests import PractitionerRequest
@@ -28,8 +29,11 @@ def _home(request: HttpRequest, form: CheckInForm, status: int = 200) -> HttpRes
         .order_by("-starts_at")
         .first()
     )
-    recent = tenancy.scoped(request, CheckIn).order_by("-answered_at")[:5]
-    ctx = {"form": form, "note_session": note_session, "recent": recent}
+    answered = tenancy.scoped(request, CheckIn).filter(state=State.ANSWERED)
+    recent = answered.order_by("-answered_at")[:5]
+    latest = services.latest_session(request.client)  # type: ignore[attr-defined]
+    guidance = plans.guidance_for(latest, request.LANGUAGE_CODE) if latest else ""
+    ctx = {"form": form, "note_session": note_session, "recent": recent, "guidance": guidance}
     return render(request, "checkins/home.html", ctx, status=status)
 
 

@@ -28,6 +28,9 @@ class Client(models.Model):
     created_at = models.DateTimeField(default=now)
     invited_at = models.DateTimeField(null=True, blank=True)
     last_signed_in_at = models.DateTimeField(null=True, blank=True)
+    # Follow-up emails wait while paused (a quiet day, or longer) and stop when stopped.
+    paused_until = models.DateTimeField(null=True, blank=True)
+    emails_stopped_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("name",)

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from itertools import chain
 from typing import Any, cast
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from tend.care.models import Session
-from tend.checkins.models import CheckIn
+from tend.checkins.models import CheckIn, State
 from tend.clients.models import Client
 
 
 def clients_with_last_checkin(clients: QuerySet[Client]) -> QuerySet[Client]:
-    """Each client with their latest check-in's time, activation and contact wish (one query)."""
-    latest = CheckIn.objects.filter(client=OuterRef("pk")).order_by("-answered_at")
+    """Each client with their latest answer's time, activation and contact wish (one query)."""
+    latest = CheckIn.objects.filter(client=OuterRef("pk"), state=State.ANSWERED).order_by(
+        "-answered_at"
+    )
     return clients.annotate(
         last_checkin_at=Subquery(latest.values("answered_at")[:1]),
         last_activation=Subquery(latest.values("activation")[:1]),
@@ -24,10 +27,17 @@ def clients_with_last_checkin(clients: QuerySet[Client]) -> QuerySet[Client]:
 
 
 def timeline(client: Client, limit: int = 200) -> list[dict[str, Any]]:
-    """Sessions and check-ins together, most recent first."""
-    sessions = Session.objects.filter(client=client).order_by("-starts_at")[:limit]
-    checkins = CheckIn.objects.filter(client=client).order_by("-answered_at")[:limit]
-    entries = chain(
+    """Sessions (each with its follow-up) and answered check-ins, most recent first."""
+    sessions = list(Session.objects.filter(client=client).order_by("-starts_at")[:limit])
+    followups: dict[int, list[CheckIn]] = defaultdict(list)
+    planned = CheckIn.objects.filter(session__in=sessions).exclude(due_at=None)
+    for checkin in planned.order_by("due_at"):
+        followups[cast(int, checkin.session_id)].append(checkin)
+    for session in sessions:
+        session.followups = followups[session.pk]  # type: ignore[attr-defined]
+    answered = CheckIn.objects.filter(client=client, state=State.ANSWERED)
+    checkins = answered.order_by("-answered_at")[:limit]
+    entries: chain[dict[str, Any]] = chain(
         ({"kind": "session", "at": s.starts_at, "item": s} for s in sessions),
         ({"kind": "checkin", "at": c.answered_at, "item": c} for c in checkins),
     )

@@ -1,0 +1,91 @@
+"""Turning a session's plan into scheduled check-ins, and keeping them right."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from tend.care.models import Session
+from tend.care.schedule import QuietHours, due_times, out_of_quiet_hours
+from tend.checkins.models import CheckIn, State
+from tend.clients.models import Client
+
+# A check-in whose time passed while the session was being written up still goes out now.
+GRACE = dt.timedelta(hours=6)
+
+
+def client_zone(client: Client) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(client.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def preview(client: Client, starts_at: dt.datetime, hours: list[int]) -> list[dt.datetime]:
+    """The exact due times, in the client's zone, that a plan would give."""
+    zone = client_zone(client)
+    quiet = QuietHours(client.quiet_start, client.quiet_end)
+    gap = dt.timedelta(minutes=settings.CHECKIN_MIN_GAP_MINUTES)
+    offsets = [dt.timedelta(hours=h) for h in hours]
+    return [t.astimezone(zone) for t in due_times(starts_at, offsets, zone, quiet, gap)]
+
+
+def window(client: Client, due: dt.datetime) -> tuple[dt.datetime | None, dt.datetime]:
+    """When a gentle reminder may go (never in quiet hours), and when the check-in is missed."""
+    quiet = QuietHours(client.quiet_start, client.quiet_end)
+    remind = out_of_quiet_hours(
+        due + dt.timedelta(hours=settings.CHECKIN_REMIND_AFTER_HOURS), client_zone(client), quiet
+    )
+    closes = due + dt.timedelta(hours=settings.CHECKIN_WINDOW_HOURS)
+    return (remind if remind < closes else None), closes
+
+
+@transaction.atomic
+def schedule(session: Session) -> list[CheckIn]:
+    """Create this session's check-ins; cancel what remained of earlier plans."""
+    client = session.client
+    now = timezone.now()
+    CheckIn.objects.filter(session=session, state=State.SCHEDULED).delete()
+    supersede_before(session)
+    done = set(CheckIn.objects.filter(session=session).values_list("sequence", flat=True))
+    rows = []
+    for sequence, due in enumerate(preview(client, session.starts_at, session.plan_hours), 1):
+        if due < now - GRACE or sequence in done:
+            continue
+        remind, closes = window(client, max(due, now))
+        rows.append(
+            CheckIn(
+                practice_id=session.practice_id,
+                client=client,
+                session=session,
+                state=State.SCHEDULED,
+                sequence=sequence,
+                due_at=max(due, now),
+                remind_at=remind,
+                closes_at=closes,
+            )
+        )
+    return CheckIn.objects.bulk_create(rows)
+
+
+def supersede_before(session: Session) -> int:
+    """A new session replaces the rest of the previous plans from its start on."""
+    return (
+        CheckIn.objects.filter(
+            client_id=session.client_id,
+            state=State.SCHEDULED,
+            due_at__gte=session.starts_at,
+        )
+        .exclude(session=session)
+        .update(state=State.CANCELLED, cancel_reason="superseded", lease_owner="")
+    )
+
+
+def cancel_unsent(session: Session, reason: str) -> int:
+    return CheckIn.objects.filter(session=session, state=State.SCHEDULED).update(
+        state=State.CANCELLED, cancel_reason=reason
+    )
