@@ -176,3 +176,6 @@ CHECKIN_REMIND_AFTER_HOURS = env_int("TEND_CHECKIN_REMIND_AFTER_HOURS", 20)
 CHECKIN_WINDOW_HOURS = env_int("TEND_CHECKIN_WINDOW_HOURS", 48)
 # One-tap answer links work for this long.
 ANSWER_LINK_DAYS = env_int("TEND_ANSWER_LINK_DAYS", 4)
+# The dispatcher's lease on claimed rows, and how long it waits when the mail server is down.
+DISPATCH_LEASE_SECONDS = env_int("TEND_DISPATCH_LEASE_SECONDS", 120)
+DISPATCH_RETRY_SECONDS = env_int("TEND_DISPATCH_RETRY_SECONDS", 60)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tend.care.models import Session
 from tend.clients.models import Client
@@ -53,11 +54,11 @@ class State(models.TextChoices):
 
 
 class QuickAnswer(models.TextChoices):
-    SETTLED = "settled", _("settled")
-    TENDER = "tender", _("tender")
-    STIRRED = "stirred", _("stirred up")
-    OVERWHELMED = "overwhelmed", _("overwhelmed")
-    REACH_OUT = "reach_out", _("please reach out")
+    SETTLED = "settled", pgettext_lazy("one-tap answer", "settled")
+    TENDER = "tender", pgettext_lazy("one-tap answer", "tender")
+    STIRRED = "stirred", pgettext_lazy("one-tap answer", "stirred up")
+    OVERWHELMED = "overwhelmed", pgettext_lazy("one-tap answer", "overwhelmed")
+    REACH_OUT = "reach_out", pgettext_lazy("one-tap answer", "please reach out")
 
 
 class CheckIn(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tend.checkins import views
+from tend.checkins import answer_views, views
 
 app_name = "checkins"
 urlpatterns = [
@@ -8,4 +8,7 @@ urlpatterns = [
     path("c/checkin/", views.submit, name="submit"),
     path("c/checkin/<int:checkin_id>/thanks/", views.thanks, name="thanks"),
     path("checkins/<int:checkin_id>/", views.checkin_detail, name="detail"),
+    path("a/<str:token>/", answer_views.answer, name="answer"),
+    path("a/<str:token>/more/", answer_views.answer_more, name="answer_more"),
+    path("a/<str:token>/link/", answer_views.answer_fresh_link, name="answer_fresh_link"),
 ]

@@ -10,4 +10,7 @@ urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
     path("language/", views.language, name="language"),
     path("signout/", views.signout, name="signout"),
+    path("followup/", views.followup, name="followup"),
+    path("emails/stop/<str:token>/", views.emails_stop, name="emails_stop"),
+    path("emails/quiet/<str:token>/", views.quiet_day, name="quiet_day"),
 ]

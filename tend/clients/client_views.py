@@ -9,13 +9,15 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from tend.clients import links
+from tend.clients import email_links, links, pauses
 from tend.clients.forms import ClientPreferencesForm, FreshLinkForm
 from tend.clients.middleware import sign_in, sign_out
+from tend.clients.models import Client
 from tend.lib.emails import EmailNotSent
 
 View = Callable[..., HttpResponse]
@@ -89,7 +91,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
         translation.activate(client.language)
         messages.success(request, _("Saved. Thank you."))
         return redirect("checkins:home")
-    return render(request, "clients/preferences.html", {"form": form})
+    ctx = {"form": form, "now_utc": timezone.now()}
+    return render(request, "clients/preferences.html", ctx)
 
 
 @require_POST
@@ -108,3 +111,55 @@ def language(request: HttpRequest) -> HttpResponse:
 def signout(request: HttpRequest) -> HttpResponse:
     sign_out(request)
     return redirect("client:signin")
+
+
+# RFC 8058 one-click: the mail provider posts without our cookie; the token is the key.
+@csrf_exempt
+def emails_stop(request: HttpRequest, token: str) -> HttpResponse:
+    """From the link in every email (and List-Unsubscribe): GET asks, POST stops."""
+    client = Client.objects.filter(pk=email_links.read(token, email_links.STOP) or 0).first()
+    if client is None:
+        return render(request, "clients/email_link_problem.html", status=400)
+    with translation.override(client.language):
+        if request.method == "POST":
+            pauses.stop_emails(client)
+            return render(request, "clients/emails_stopped.html", {"client": client})
+        return render(request, "clients/emails_stop.html", {"client": client, "token": token})
+
+
+def quiet_day(request: HttpRequest, token: str) -> HttpResponse:
+    client = Client.objects.filter(pk=email_links.read(token, email_links.QUIET_DAY) or 0).first()
+    if client is None:
+        return render(request, "clients/email_link_problem.html", status=400)
+    with translation.override(client.language):
+        if request.method == "POST":
+            until = pauses.pause(client, days=1)
+            ctx = {"client": client, "until": until}
+            return render(request, "clients/quiet_day_set.html", ctx)
+        return render(request, "clients/quiet_day.html", {"client": client, "token": token})
+
+
+@require_POST
+@client_required
+def followup(request: HttpRequest) -> HttpResponse:
+    """Pause, resume, or restart follow-up emails from the client's settings."""
+    client = request.client  # type: ignore[attr-defined]
+    action = request.POST.get("action", "")
+    if action == "resume":
+        pauses.resume(client)
+        messages.success(request, _("Welcome back. Follow-up is on again."))
+    elif action == "restart_emails":
+        pauses.restart_emails(client)
+        messages.success(request, _("Follow-up emails are on again."))
+    elif action == "stop_emails":
+        pauses.stop_emails(client)
+        messages.success(request, _("No more follow-up emails. You can still check in here."))
+    elif action in PAUSE_DAYS:
+        pauses.pause(client, days=PAUSE_DAYS[action])
+        messages.success(request, _("Paused. Rest well; nothing will arrive until then."))
+    else:
+        messages.error(request, _("Please choose one of the options."))
+    return redirect("client:preferences")
+
+
+PAUSE_DAYS = {"pause_1": 1, "pause_3": 3, "pause_7": 7}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +15,7 @@ from tend.practices import demo
 
 
 class Command(BaseCommand):
-    help = "Serve Tend (and, in development, a mail sink that prints emails)."
+    help = "Serve Tend with its worker (and, in development, a mail sink that prints emails)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--addr", default="127.0.0.1:8000")
@@ -32,4 +34,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"\nTend is at http://{options['addr']}/\n"))
         for line in demo.welcome_lines():
             self.stdout.write(line)
-        call_command("runserver", options["addr"], use_reloader=False, skip_checks=True)
+        # The worker sends follow-up check-ins; it lives and dies with the web server.
+        worker = subprocess.Popen([sys.executable, "-m", "tend.cli", "worker"])
+        try:
+            call_command("runserver", options["addr"], use_reloader=False, skip_checks=True)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)

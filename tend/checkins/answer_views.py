@@ -1,0 +1,93 @@
+"""Answering from an email: one tap, or the fuller form, with no login in the way."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.views.decorators.http import require_POST
+
+from tend.checkins import answer_links, services
+from tend.checkins.answer_links import AnswerLink, LinkProblem
+from tend.checkins.forms import CheckInForm
+from tend.checkins.models import CheckIn, State
+from tend.clients import links
+from tend.lib.emails import EmailNotSent
+
+
+def _checkin(link: AnswerLink) -> CheckIn | None:
+    return CheckIn.objects.select_related("client__practitioner").filter(pk=link.checkin_id).first()
+
+
+def _problem(request: HttpRequest, token: str, problem: str, status: int) -> HttpResponse:
+    expired = answer_links.read_expired(token)
+    checkin = _checkin(expired) if expired else None
+    language = checkin.client.language if checkin else translation.get_language()
+    with translation.override(language):
+        ctx = {"problem": problem, "token": token, "checkin": checkin}
+        return render(request, "checkins/answer_problem.html", ctx, status=status)
+
+
+def _form(checkin: CheckIn, data: object = None) -> CheckInForm:
+    form = CheckInForm(data, practitioner_name=checkin.client.practitioner.name)
+    if checkin.activation is not None and data is None:
+        form.initial["activation"] = checkin.activation
+    return form
+
+
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    """GET records the tapped answer (that is the point of one tap) and offers to say more."""
+    link = answer_links.read(token)
+    if isinstance(link, LinkProblem):
+        status = 400 if link is LinkProblem.TAMPERED else 410
+        return _problem(request, token, link.value, status)
+    checkin = _checkin(link)
+    if checkin is None or checkin.state == State.CANCELLED:
+        return _problem(request, token, "withdrawn", 410)
+    recorded = False
+    if link.answer != answer_links.MORE:
+        recorded = services.checkin_quick_answer(checkin_id=checkin.pk, answer=link.answer)
+        if not recorded:
+            return _problem(request, token, "used", 409)
+        checkin.refresh_from_db()
+    elif checkin.details_added_at is not None:
+        return _problem(request, token, "used", 409)
+    with translation.override(checkin.client.language):
+        ctx = {"checkin": checkin, "token": token, "recorded": recorded, "form": _form(checkin)}
+        return render(request, "checkins/answer.html", ctx)
+
+
+@require_POST
+def answer_more(request: HttpRequest, token: str) -> HttpResponse:
+    """The fuller form, reached from an email link. Works once per check-in."""
+    link = answer_links.read(token)
+    if isinstance(link, LinkProblem):
+        status = 400 if link is LinkProblem.TAMPERED else 410
+        return _problem(request, token, link.value, status)
+    checkin = _checkin(link)
+    if checkin is None or checkin.state == State.CANCELLED:
+        return _problem(request, token, "withdrawn", 410)
+    if checkin.details_added_at is not None:
+        return _problem(request, token, "used", 409)
+    with translation.override(checkin.client.language):
+        form = _form(checkin, request.POST)
+        if not form.is_valid():
+            ctx = {"checkin": checkin, "token": token, "recorded": False, "form": form}
+            return render(request, "checkins/answer.html", ctx, status=400)
+        services.checkin_answer(client=checkin.client, data=form.cleaned_data, checkin=checkin)
+        return render(request, "checkins/answer_thanks.html", {"checkin": checkin})
+
+
+@require_POST
+def answer_fresh_link(request: HttpRequest, token: str) -> HttpResponse:
+    """From an old answer link: email a sign-in link so the full check-in is one tap away."""
+    expired = answer_links.read_expired(token)
+    checkin = _checkin(expired) if expired else None
+    if checkin is None:
+        return _problem(request, token, "tampered", 400)
+    with translation.override(checkin.client.language):
+        try:
+            links.fresh_link_send(client=checkin.client)
+        except EmailNotSent:
+            return _problem(request, token, "expired", 503)
+        return render(request, "clients/signin_sent.html")
