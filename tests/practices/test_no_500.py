@@ -18,7 +18,7 @@ from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tend.care.forms import SessionForm
-from tend.care.models import Session
+from tend.care.models import AftercarePlan, Session
 from tend.checkins.forms import CheckInForm
 from tend.checkins.models import CheckIn
 from tend.clients import links
@@ -85,7 +85,9 @@ def records(alice: Practitioner, carmen: Client, smtp_inbox: Inbox) -> dict[str,
     session = factories.SessionFactory(client=carmen)
     checkin = factories.CheckInFactory(client=carmen, session=session)
     token = links.link_create(client=carmen).rstrip("/").rsplit("/", 1)[1]
+    plan = AftercarePlan.objects.create(practice=alice.practice, intensity="gentle", hours=[24])
     return {
+        "plan_id": [plan.pk, *ID_JUNK],
         "client_id": [carmen.pk, *ID_JUNK],
         "session_id": [session.pk, *ID_JUNK],
         "checkin_id": [checkin.pk, *ID_JUNK],

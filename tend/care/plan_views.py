@@ -1,0 +1,83 @@
+"""The practice's aftercare plans: Tend's defaults until the practice writes its own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from tend.care import plans
+from tend.care.forms import AftercarePlanForm
+from tend.care.models import AftercarePlan, Intensity
+from tend.practices import tenancy
+from tend.practices.errors import forbidden
+from tend.practices.models import Practitioner
+from tend.practices.requests import PractitionerRequest
+
+View = Callable[..., HttpResponse]
+
+
+def admin_required(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: PractitionerRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.role != Practitioner.Role.ADMIN:
+            return forbidden(request)
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+@login_required
+def plan_list(request: PractitionerRequest) -> HttpResponse:
+    own = list(tenancy.scoped(request, AftercarePlan).order_by("intensity", "modality"))
+    for plan in own:
+        plan.hours_text = plans.format_hours(plan.hours)  # type: ignore[attr-defined]
+    defaults = [
+        {
+            "intensity": intensity,
+            "hours": plans.format_hours(plans.DEFAULT_HOURS[intensity]),
+            "guidance": plans.DEFAULT_GUIDANCE[intensity],
+        }
+        for intensity in Intensity
+    ]
+    ctx = {"own": own, "defaults": defaults, "can_edit": request.user.role == "admin"}
+    return render(request, "care/plans.html", ctx)
+
+
+@admin_required
+def plan_add(request: PractitionerRequest) -> HttpResponse:
+    return _edit(request, AftercarePlan(practice_id=request.user.practice_id))
+
+
+@admin_required
+def plan_edit(request: PractitionerRequest, plan_id: int) -> HttpResponse:
+    return _edit(request, tenancy.get_or_404(request, AftercarePlan, pk=plan_id))
+
+
+def _edit(request: PractitionerRequest, plan: AftercarePlan) -> HttpResponse:
+    form = AftercarePlanForm(
+        request.POST or None, instance=plan, practice_id=request.user.practice_id
+    )
+    if request.method == "POST" and form.is_valid():
+        plan = form.save(commit=False)
+        plan.hours = form.cleaned_data["hours_text"]
+        plan.save()
+        messages.success(request, _("Plan saved. New sessions will follow it."))
+        return redirect("care:plans")
+    return render(request, "care/plan_form.html", {"form": form, "plan": plan})
+
+
+@admin_required
+def plan_delete(request: PractitionerRequest, plan_id: int) -> HttpResponse:
+    plan = tenancy.get_or_404(request, AftercarePlan, pk=plan_id)
+    if request.method == "POST":
+        plan.delete()
+        messages.success(request, _("Plan removed. Tend's default is used again."))
+        return redirect("care:plans")
+    return render(request, "care/plan_delete.html", {"plan": plan})
