@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from tend.care import followup, plans
 from tend.care.models import Intensity, Modality, Session
-from tend.checkins.models import CheckIn, Emotion, Sensation
+from tend.checkins.models import CheckIn, Emotion, QuickAnswer, Sensation, State
 from tend.clients import links
 from tend.clients.models import Client
 from tend.practices.models import Practice, Practitioner
@@ -147,20 +148,20 @@ def _history(
         if recent and spec.state in ("stirred", "silent"):
             session.intensity = Intensity.INTENSE
             session.starts_at = last_start
-        if not (recent and spec.state == "silent"):
-            _checkins_after(rng, now, session, client, spec, recent, checkins)
+        until = None if recent else next_day.replace(minute=0, second=0, microsecond=0)
+        _checkins_after(rng, now, session, client, spec, recent, checkins, until)
         day = next_day
     if spec.state == "planned":
-        sessions.append(
-            Session(
-                practice=practice,
-                client=client,
-                practitioner=ana,
-                starts_at=now + dt.timedelta(days=3),
-                modality=Modality.BODYWORK,
-                intensity=Intensity.GENTLE,
-            )
+        planned = Session(
+            practice=practice,
+            client=client,
+            practitioner=ana,
+            starts_at=now + dt.timedelta(days=3),
+            modality=Modality.BODYWORK,
+            intensity=Intensity.GENTLE,
         )
+        sessions.append(planned)
+        _checkins_after(rng, now, planned, client, spec, False, checkins, None)
 
 
 def _checkins_after(
@@ -171,34 +172,53 @@ def _checkins_after(
     spec: DemoClient,
     recent: bool,
     checkins: list[CheckIn],
+    until: dt.datetime | None,
 ) -> None:
+    """The session's follow-up as Tend would have run it: answered, missed, or still to come."""
+    session.plan_hours = list(plans.DEFAULT_HOURS[session.intensity])
     peak = {"gentle": 3, "moderate": 5, "intense": 8}[session.intensity]
-    for hours in (3, 24, 48, 96, 168):
-        at = session.starts_at + dt.timedelta(hours=hours, minutes=rng.randint(0, 90))
-        if at >= now or rng.random() < 0.2:
+    stirred = recent and spec.state == "stirred"
+    silent = recent and spec.state == "silent"
+    unmet = recent and spec.state == "unmet"
+    due_times = followup.preview(client, session.starts_at, session.plan_hours)
+    for sequence, (hours, due) in enumerate(zip(session.plan_hours, due_times, strict=True), 1):
+        remind, closes = followup.window(client, due)
+        row = CheckIn(
+            practice_id=client.practice_id,
+            client=client,
+            session=session,
+            sequence=sequence,
+            due_at=due,
+            remind_at=remind,
+            closes_at=closes,
+        )
+        checkins.append(row)
+        if until is not None and due >= until:
+            row.state, row.cancel_reason = State.CANCELLED, "superseded"
             continue
-        stirred = recent and spec.state == "stirred"
-        activation = max(
-            0, min(10, peak - hours // 48 + rng.randint(-1, 1) + (2 if stirred else 0))
-        )
-        unmet = recent and spec.state == "unmet"
-        checkins.append(
-            CheckIn(
-                practice_id=client.practice_id,
-                client=client,
-                session=session,
-                answered_at=at,
-                activation=activation,
-                sensations=rng.sample(list(Sensation.values), k=rng.randint(0, 3)),
-                emotions=rng.sample(list(Emotion.values), k=rng.randint(0, 3)),
-                slept="no" if unmet else rng.choice(["yes", "yes", "no", ""]),
-                ate="no" if unmet else rng.choice(["yes", "yes", ""]),
-                drank=rng.choice(["yes", "no", ""]),
-                moved=rng.choice(["yes", "no", ""]),
-                wants_contact=True if stirred and hours >= 24 else rng.choice([None, False, False]),
-                note=rng.choice(CHECKIN_NOTES[client.language]),
-            )
-        )
+        if due > now:
+            row.state = State.SCHEDULED
+            continue
+        row.sent_at = due
+        answered_at = due + dt.timedelta(minutes=rng.randint(5, 240))
+        if silent or answered_at > now or (not recent and rng.random() < 0.15):
+            row.state = State.SENT if closes > now else State.MISSED
+            continue
+        row.state = State.ANSWERED
+        row.answered_at = answered_at
+        row.activation = max(0, min(10, peak - hours // 48 + rng.randint(-1, 1) + 2 * stirred))
+        if rng.random() < 0.3 and not stirred:
+            row.quick_answer = QuickAnswer.SETTLED if row.activation < 4 else QuickAnswer.TENDER
+            continue
+        row.details_added_at = answered_at
+        row.sensations = rng.sample(list(Sensation.values), k=rng.randint(0, 3))
+        row.emotions = rng.sample(list(Emotion.values), k=rng.randint(0, 3))
+        row.slept = "no" if unmet else rng.choice(["yes", "yes", "no", ""])
+        row.ate = "no" if unmet else rng.choice(["yes", "yes", ""])
+        row.drank = rng.choice(["yes", "no", ""])
+        row.moved = rng.choice(["yes", "no", ""])
+        row.wants_contact = True if stirred and hours >= 24 else rng.choice([None, False, False])
+        row.note = rng.choice(CHECKIN_NOTES[client.language])
 
 
 def welcome_lines() -> list[str]:
