@@ -29,6 +29,16 @@ class SessionForm(forms.ModelForm[Session]):
         ),
     )
 
+    field_order = (
+        "starts_at",
+        "modality",
+        "intensity",
+        "plan",
+        "client_note",
+        "guidance",
+        "private_note",
+    )
+
     class Meta:
         model = Session
         fields = ("starts_at", "modality", "intensity", "client_note", "guidance", "private_note")
