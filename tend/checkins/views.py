@@ -33,7 +33,13 @@ def _home(request: HttpRequest, form: CheckInForm, status: int = 200) -> HttpRes
     recent = answered.order_by("-answered_at")[:5]
     latest = services.latest_session(request.client)  # type: ignore[attr-defined]
     guidance = plans.guidance_for(latest, request.LANGUAGE_CODE) if latest else ""
-    ctx = {"form": form, "note_session": note_session, "recent": recent, "guidance": guidance}
+    ctx = {
+        "form": form,
+        "note_session": note_session,
+        "recent": recent,
+        "guidance": guidance,
+        "waiting": services.open_checkin(request.client),  # type: ignore[attr-defined]
+    }
     return render(request, "checkins/home.html", ctx, status=status)
 
 
