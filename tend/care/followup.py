@@ -7,6 +7,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from tend.care.models import Session
@@ -36,6 +37,7 @@ def preview(client: Client, starts_at: dt.datetime, hours: list[int]) -> list[dt
 
 def window(client: Client, due: dt.datetime) -> tuple[dt.datetime | None, dt.datetime]:
     """When a gentle reminder may go (never in quiet hours), and when the check-in is missed."""
+    due = due.astimezone(dt.UTC)  # real hours, even when the clocks change in between
     quiet = QuietHours(client.quiet_start, client.quiet_end)
     remind = out_of_quiet_hours(
         due + dt.timedelta(hours=settings.CHECKIN_REMIND_AFTER_HOURS), client_zone(client), quiet
@@ -52,9 +54,16 @@ def schedule(session: Session) -> list[CheckIn]:
     CheckIn.objects.filter(session=session, state=State.SCHEDULED).delete()
     supersede_before(session)
     done = set(CheckIn.objects.filter(session=session).values_list("sequence", flat=True))
+    # A session logged late, before one already logged: the later session's plan has taken over.
+    later = (
+        Session.objects.filter(client_id=session.client_id, starts_at__gt=session.starts_at)
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
     rows = []
     for sequence, due in enumerate(preview(client, session.starts_at, session.plan_hours), 1):
-        if due < now - GRACE or sequence in done:
+        if due < now - GRACE or sequence in done or (later is not None and due >= later):
             continue
         remind, closes = window(client, max(due, now))
         rows.append(
@@ -73,12 +82,17 @@ def schedule(session: Session) -> list[CheckIn]:
 
 
 def supersede_before(session: Session) -> int:
-    """A new session replaces the rest of the previous plans from its start on."""
+    """A new session replaces the rest of the previous plans from its start on.
+
+    Only plans of sessions that started before it: logging or editing an older session
+    never cancels the follow-up of a newer one.
+    """
     return (
         CheckIn.objects.filter(
             client_id=session.client_id,
             state=State.SCHEDULED,
             due_at__gte=session.starts_at,
+            session__starts_at__lte=session.starts_at,
         )
         .exclude(session=session)
         .update(state=State.CANCELLED, cancel_reason="superseded", lease_owner="")
@@ -89,3 +103,31 @@ def cancel_unsent(session: Session, reason: str) -> int:
     return CheckIn.objects.filter(session=session, state=State.SCHEDULED).update(
         state=State.CANCELLED, cancel_reason=reason
     )
+
+
+def refit(client: Client) -> int:
+    """The client's quiet hours or zone changed: move what hasn't gone out to fit them."""
+    now = timezone.now()
+    unleased = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    moved = 0
+    times: dict[int, list[dt.datetime]] = {}
+    waiting = CheckIn.objects.filter(client=client, state=State.SCHEDULED, session__isnull=False)
+    for checkin in waiting.select_related("session"):
+        session = checkin.session
+        if session is None:
+            continue
+        if session.pk not in times:
+            times[session.pk] = preview(client, session.starts_at, session.plan_hours)
+        if not 1 <= checkin.sequence <= len(times[session.pk]):
+            continue
+        due = max(times[session.pk][checkin.sequence - 1], now)
+        remind, closes = window(client, due)
+        moved += CheckIn.objects.filter(unleased, pk=checkin.pk, state=State.SCHEDULED).update(
+            due_at=due, remind_at=remind, closes_at=closes
+        )
+    # A gentle reminder still to come keeps out of the new quiet hours too.
+    for checkin in CheckIn.objects.filter(client=client, state=State.SENT, reminded_at=None):
+        if checkin.due_at is not None and checkin.remind_at is not None:
+            remind, _ = window(client, checkin.due_at)
+            CheckIn.objects.filter(pk=checkin.pk, reminded_at=None).update(remind_at=remind)
+    return moved

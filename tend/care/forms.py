@@ -67,8 +67,13 @@ class SessionForm(forms.ModelForm[Session]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["intensity"].choices = Session._meta.get_field("intensity").choices  # type: ignore[attr-defined]
-        if self.instance.pk and self.instance.plan_hours and not self.is_bound:
-            self.initial["plan"] = plans.format_hours(self.instance.plan_hours)
+        session = self.instance
+        # Only a plan written for this session shows here. The usual plan stays out of the
+        # field, so that changing the intensity brings that intensity's rhythm.
+        if session.pk and session.plan_hours and not self.is_bound:
+            usual = plans.usual_hours(session.practice_id, session.intensity, session.modality)
+            if session.plan_hours != usual:
+                self.initial["plan"] = plans.format_hours(session.plan_hours)
 
     def clean_starts_at(self) -> dt.datetime:
         starts_at: dt.datetime = self.cleaned_data["starts_at"]

@@ -60,6 +60,12 @@ def practice_plan(practice_id: int, intensity: str, modality: str) -> AftercareP
     return by_modality.get(modality) or by_modality.get("")
 
 
+def usual_hours(practice_id: int, intensity: str, modality: str) -> list[int]:
+    """What a session of this kind gets when nobody writes a plan for it."""
+    own = practice_plan(practice_id, intensity, modality)
+    return list(own.hours) if own is not None else list(DEFAULT_HOURS[intensity])
+
+
 def plan_for(practice_id: int, intensity: str, modality: str, language: str) -> Plan:
     own = practice_plan(practice_id, intensity, modality)
     if own is None:

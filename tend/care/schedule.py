@@ -40,7 +40,8 @@ def wall_clock(day: dt.date, at: dt.time, zone: ZoneInfo) -> dt.datetime:
 
 def target(start: dt.datetime, offset: dt.timedelta, zone: ZoneInfo) -> dt.datetime:
     if offset < DAY or offset % DAY:
-        return start + offset
+        # In UTC: adding to a zone-aware datetime would add wall-clock time across DST.
+        return start.astimezone(UTC) + offset
     local = start.astimezone(zone)
     return wall_clock(local.date() + offset, local.time(), zone)
 

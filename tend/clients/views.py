@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tend.care import followup
 from tend.clients import links, selectors
 from tend.clients.forms import ClientForm
 from tend.clients.models import Client
@@ -43,6 +44,8 @@ def client_edit(request: PractitionerRequest, client_id: int) -> HttpResponse:
     form = ClientForm(request.POST or None, instance=client, practice_id=client.practice_id)
     if request.method == "POST" and form.is_valid():
         form.save()
+        if {"timezone", "quiet_start", "quiet_end"} & set(form.changed_data):
+            followup.refit(client)
         messages.success(request, _("Saved."))
         return redirect("clients:detail", client.pk)
     return render(request, "clients/form.html", {"form": form, "client": client})

@@ -1,6 +1,7 @@
-"""Nobody sees or changes another practice's clients, sessions or check-ins.
+"""Nobody sees or changes another practice's clients, sessions, check-ins or plans.
 
-The matrix below lists every URL that names a client, a session or a check-in. Adding such a
+The matrix below lists every URL that names a client, a session, a check-in or an aftercare
+plan. Adding such a
 URL to the URLconf without adding it here fails `test_every_url_naming_a_record_is_in_the_matrix`.
 """
 
@@ -19,7 +20,7 @@ from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from tend.care.models import Session
+from tend.care.models import AftercarePlan, Session
 from tend.checkins.models import CheckIn
 from tend.clients.models import Client, SignInLink
 from tend.practices import tenancy
@@ -31,7 +32,12 @@ from tests.smtp import Inbox
 pytestmark = pytest.mark.django_db
 
 
-RECORD_KWARGS = {"client_id": "client", "session_id": "session", "checkin_id": "checkin"}
+RECORD_KWARGS = {
+    "client_id": "client",
+    "session_id": "session",
+    "checkin_id": "checkin",
+    "plan_id": "plan",
+}
 
 
 @dataclass
@@ -44,6 +50,7 @@ class World:
     dana: Client  # another of Alice's clients
     session: Session
     checkin: CheckIn
+    plan: AftercarePlan
     records: dict[str, Any] = field(default_factory=dict)
 
 
@@ -65,6 +72,15 @@ def client_form(world: World) -> dict[str, str]:
         "timezone": "UTC",
         "quiet_start": "01:00",
         "quiet_end": "02:00",
+    }
+
+
+def plan_form(world: World) -> dict[str, str]:
+    return {
+        "intensity": "gentle",
+        "modality": "",
+        "hours_text": "5h",
+        "guidance_en": "Written by whoever got through.",
     }
 
 
@@ -103,6 +119,8 @@ MATRIX = [
     Route("care:delete", post=nothing),
     Route("checkins:detail"),
     Route("checkins:thanks", audience="client"),
+    Route("care:plan_edit", post=plan_form),
+    Route("care:plan_delete", post=nothing),
 ]
 
 
@@ -142,14 +160,24 @@ def world(alice: Practitioner, bob: Practitioner, carmen: Client) -> World:
     checkin = factories.CheckInFactory(client=carmen, session=session, need="A walk.")
     dana = factories.ClientFactory(practitioner=alice, name="Dana Fox")
     factories.CheckInFactory(client=dana)
-    w = World(alice, bob, carmen, dana, session, checkin)
-    w.records = {"client": carmen.pk, "session": session.pk, "checkin": checkin.pk}
+    plan = AftercarePlan.objects.create(practice=alice.practice, intensity="intense", hours=[3, 24])
+    # Both run their practice, so only tenancy (not a missing role) can keep Bob out of plans.
+    Practitioner.objects.filter(pk__in=[alice.pk, bob.pk]).update(role=Practitioner.Role.ADMIN)
+    alice.refresh_from_db()
+    bob.refresh_from_db()
+    w = World(alice, bob, carmen, dana, session, checkin, plan)
+    w.records = {
+        "client": carmen.pk,
+        "session": session.pk,
+        "checkin": checkin.pk,
+        "plan": plan.pk,
+    }
     return w
 
 
 def everything() -> dict[str, list[dict[str, Any]]]:
     """Every row a request could touch, as plain values (encrypted text decrypted)."""
-    models = (Client, Session, CheckIn, SignInLink)
+    models = (Client, Session, CheckIn, SignInLink, AftercarePlan)
     return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
 
 

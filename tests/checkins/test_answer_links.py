@@ -1,0 +1,412 @@
+"""One-tap answer links that are tampered with, old, used or withdrawn: nothing changes, kindly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core import signing
+from django.test import Client as HttpClient
+
+from tend.care.models import Session
+from tend.checkins import answer_links
+from tend.checkins.models import CheckIn, QuickAnswer, State
+from tend.clients.models import Client, SignInLink
+from tend.notify.dispatch import Dispatcher
+from tend.practices.models import Practitioner
+from tests import factories
+from tests.smtp import Inbox
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 5, 12, 9, 0, tzinfo=dt.UTC)
+SENT_AT = dt.datetime(2026, 5, 13, 8, 0, tzinfo=dt.UTC)  # a gentle session's +1d, 10:00 Madrid
+
+
+@pytest.fixture
+def clock(db: None) -> Iterator[Any]:
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def dana(alice: Practitioner) -> Client:
+    return factories.ClientFactory(
+        practitioner=alice, name="Dana Fox", email="dana@example.com", timezone="Europe/Madrid"
+    )
+
+
+def sent_checkin(http: HttpClient, client: Client, clock: Any) -> CheckIn:
+    """Log a gentle session and let the worker send its first check-in."""
+    response = http.post(
+        f"/sessions/new/{client.pk}/",
+        {"starts_at": "2026-05-12T08:00", "modality": "coaching", "intensity": "gentle"},
+    )
+    assert response.status_code == 302
+    clock.move_to(SENT_AT)
+    dispatcher = Dispatcher("test")
+    dispatcher.step()
+    dispatcher.close()
+    checkin = CheckIn.objects.get(client=client, sequence=1)
+    assert checkin.state == State.SENT
+    return checkin
+
+
+@pytest.fixture
+def links(clock: Any, as_alice: HttpClient, dana: Client, smtp_inbox: Inbox) -> dict[str, str]:
+    """The answer links in the check-in email Dana received, as paths."""
+    sent_checkin(as_alice, dana, clock)
+    [message] = smtp_inbox.to("dana@example.com")
+    urls = [u.removeprefix(settings.SITE_URL) for u in smtp_inbox.links(message)]
+    return {**dict(zip(QuickAnswer.values, urls, strict=False)), "more": urls[len(QuickAnswer)]}
+
+
+@pytest.fixture
+def checkin(links: dict[str, str], dana: Client) -> CheckIn:
+    return CheckIn.objects.get(client=dana, sequence=1)
+
+
+def text(response: Any) -> str:
+    return html.unescape(response.content.decode())
+
+
+def visible(page: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", page).split())
+
+
+def answers() -> list[tuple[Any, ...]]:
+    """Everything a link could change about any check-in."""
+    return list(
+        CheckIn.objects.order_by("pk").values_list(
+            "pk",
+            "state",
+            "quick_answer",
+            "answered_at",
+            "details_added_at",
+            "activation",
+            "wants_contact",
+            "emotions",
+        )
+    )
+
+
+def tamper(path: str) -> str:
+    """Change one character in the middle of the link's signature."""
+    token = path.split("/")[2]
+    value, signature = token.rsplit(":", 1)
+    i = len(signature) // 2
+    swapped = "B" if signature[i] != "B" else "C"
+    return path.replace(token, f"{value}:{signature[:i]}{swapped}{signature[i + 1 :]}")
+
+
+# Tampered
+
+
+def test_a_tampered_link_records_nothing_and_says_so(
+    links: dict[str, str], checkin: CheckIn
+) -> None:
+    before = answers()
+
+    response = HttpClient().get(tamper(links[QuickAnswer.OVERWHELMED]))
+
+    page = visible(text(response))
+    assert response.status_code == 400
+    assert "This link doesn't look right" in page
+    assert "Part of it may have been changed or cut off, so nothing was recorded." in page
+    assert "Get a sign-in link by email" in page
+    assert answers() == before
+    assert CheckIn.objects.get(pk=checkin.pk).state == State.SENT
+
+
+def test_a_tampered_fuller_form_link_saves_nothing(links: dict[str, str], checkin: CheckIn) -> None:
+    before = answers()
+
+    response = HttpClient().post(tamper(links["more"]) + "more/", {"activation": "9"})
+
+    assert response.status_code == 400
+    assert "This link doesn't look right" in text(response)
+    assert answers() == before
+
+
+def test_a_link_pointing_at_another_check_in_is_refused(
+    links: dict[str, str], checkin: CheckIn, carmen: Client
+) -> None:
+    """Editing the id inside a genuine link breaks its signature."""
+    other = factories.CheckInFactory(client=carmen, state=State.SENT, answered_at=None)
+    token = links[QuickAnswer.SETTLED].split("/")[2]
+    value, rest = token.split(":", 1)
+    payload = signing.b64_decode(value.encode()).decode()
+    forged = signing.b64_encode(payload.replace(str(checkin.pk), str(other.pk)).encode()).decode()
+    assert forged != value
+    before = answers()
+
+    response = HttpClient().get(f"/a/{forged}:{rest}/")
+
+    assert response.status_code == 400
+    assert answers() == before
+
+
+# Expired
+
+
+def test_an_old_link_records_nothing_and_offers_a_fresh_way_in(
+    links: dict[str, str], checkin: CheckIn, clock: Any, smtp_inbox: Inbox
+) -> None:
+    clock.move_to(SENT_AT + dt.timedelta(days=settings.ANSWER_LINK_DAYS, seconds=1))
+    before = answers()
+    phone = HttpClient()
+
+    response = phone.get(links[QuickAnswer.SETTLED])
+
+    page = text(response)
+    assert response.status_code == 410
+    assert "This check-in has closed" in page
+    assert "Its link only worked for a few days, so nothing was recorded." in page
+    assert "You can still tell us how you are, whenever you like." in page
+    assert answers() == before
+    button = re.search(r'<form method="post" action="([^"]+)">', page)
+    assert button is not None
+    assert "Email me a link to my space" in page
+
+    sent = phone.post(button.group(1))
+
+    assert sent.status_code == 200
+    [signin] = smtp_inbox.to("dana@example.com")[1:]  # after the check-in itself
+    assert "Hello Dana Fox," in smtp_inbox.text(signin)
+    [url] = [u for u in smtp_inbox.links(signin) if "/c/signin/" in u]
+    assert HttpClient().get(url.removeprefix(settings.SITE_URL)).status_code == 200
+    assert SignInLink.objects.filter(client=checkin.client).count() == 1
+    assert answers() == before
+
+
+def test_a_link_on_its_last_day_still_works(
+    links: dict[str, str], checkin: CheckIn, clock: Any
+) -> None:
+    clock.move_to(SENT_AT + dt.timedelta(days=settings.ANSWER_LINK_DAYS, seconds=-1))
+
+    assert HttpClient().get(links[QuickAnswer.SETTLED]).status_code == 200
+    assert CheckIn.objects.get(pk=checkin.pk).quick_answer == QuickAnswer.SETTLED
+
+
+def test_an_old_fuller_form_link_saves_nothing(
+    links: dict[str, str], checkin: CheckIn, clock: Any
+) -> None:
+    clock.move_to(SENT_AT + dt.timedelta(days=settings.ANSWER_LINK_DAYS + 1))
+    before = answers()
+
+    response = HttpClient().post(links["more"] + "more/", {"activation": "4"})
+
+    assert response.status_code == 410
+    assert "This check-in has closed" in text(response)
+    assert answers() == before
+
+
+def test_an_old_link_speaks_the_clients_language(
+    clock: Any, as_alice: HttpClient, carmen: Client, smtp_inbox: Inbox
+) -> None:
+    checkin = sent_checkin(as_alice, carmen, clock)
+    path = answer_links.answer_url(checkin.pk, QuickAnswer.SETTLED).removeprefix(settings.SITE_URL)
+    clock.move_to(SENT_AT + dt.timedelta(days=settings.ANSWER_LINK_DAYS + 1))
+
+    response = HttpClient().get(path)
+
+    assert response.status_code == 410
+    assert '<html lang="es">' in text(response)
+
+
+def test_a_fresh_link_cannot_be_asked_for_with_a_tampered_link(
+    links: dict[str, str], smtp_inbox: Inbox
+) -> None:
+    response = HttpClient().post(tamper(links[QuickAnswer.SETTLED]) + "link/")
+
+    assert response.status_code == 400
+    assert len(smtp_inbox.messages) == 1  # just the check-in
+    assert not SignInLink.objects.exists()
+
+
+# Used
+
+
+def test_a_second_tap_changes_nothing_and_says_the_first_was_kept(
+    links: dict[str, str], checkin: CheckIn, clock: Any
+) -> None:
+    phone = HttpClient()
+    assert phone.get(links[QuickAnswer.TENDER]).status_code == 200
+    after_first = answers()
+    clock.shift(dt.timedelta(minutes=5))
+
+    for tap in (links[QuickAnswer.TENDER], links[QuickAnswer.SETTLED]):
+        response = phone.get(tap)
+
+        page = visible(text(response))
+        assert response.status_code == 409
+        assert "You've already answered this one" in page
+        assert "Your answer was saved the first time, and nothing has changed." in page
+
+    assert answers() == after_first
+    assert CheckIn.objects.get(pk=checkin.pk).quick_answer == QuickAnswer.TENDER
+
+
+def test_the_fuller_form_works_once(links: dict[str, str], checkin: CheckIn) -> None:
+    phone = HttpClient()
+    opened = phone.get(links["more"])
+    assert opened.status_code == 200
+    assert "How are you right now?" in text(opened)
+    assert CheckIn.objects.get(pk=checkin.pk).state == State.SENT  # opening records nothing
+
+    assert phone.post(links["more"] + "more/", {"activation": "3"}).status_code == 200
+    after = answers()
+
+    again = phone.post(links["more"] + "more/", {"activation": "9", "note": "Again?"})
+
+    assert again.status_code == 409
+    assert "You've already answered this one" in text(again)
+    assert answers() == after
+    assert phone.get(links["more"]).status_code == 409
+
+
+# Withdrawn
+
+
+def test_a_link_to_a_check_in_a_newer_session_replaced_says_it_is_no_longer_needed(
+    clock: Any, as_alice: HttpClient, dana: Client
+) -> None:
+    as_alice.post(
+        f"/sessions/new/{dana.pk}/",
+        {"starts_at": "2026-05-12T08:00", "modality": "coaching", "intensity": "intense"},
+    )
+    later = CheckIn.objects.get(client=dana, sequence=3)
+    # The email for it was on its way when the new session was logged.
+    path = answer_links.answer_url(later.pk, QuickAnswer.SETTLED).removeprefix(settings.SITE_URL)
+    as_alice.post(
+        f"/sessions/new/{dana.pk}/",
+        {"starts_at": "2026-05-12T09:00", "modality": "coaching", "intensity": "gentle"},
+    )
+    later.refresh_from_db()
+    assert (later.state, later.cancel_reason) == (State.CANCELLED, "superseded")
+    before = answers()
+
+    response = HttpClient().get(path)
+
+    page = visible(text(response))
+    assert response.status_code == 410
+    assert "This check-in is no longer needed" in page
+    assert "A newer one has taken its place, so nothing was recorded." in page
+    assert answers() == before
+    more = HttpClient().post(path + "more/", {"activation": "5"})
+    assert more.status_code == 410
+    assert answers() == before
+
+
+def test_a_link_to_a_check_in_that_is_gone_records_nothing(clock: Any) -> None:
+    path = answer_links.answer_url(987654, QuickAnswer.SETTLED).removeprefix(settings.SITE_URL)
+
+    response = HttpClient().get(path)
+
+    assert response.status_code == 410
+    assert not CheckIn.objects.exists()
+
+
+# Junk
+
+
+def junk_tokens(checkin_id: int) -> list[str]:
+    salt = answer_links.SALT
+    return [
+        "x",
+        "abc:def",
+        "a" * 3000,
+        "%00",
+        "..",
+        "🌱",
+        signing.dumps([checkin_id, "settled"], salt="some.other.salt"),
+        signing.dumps({"checkin": checkin_id}, salt=salt),
+        signing.dumps([checkin_id], salt=salt),
+        signing.dumps([checkin_id, "settled", "extra"], salt=salt),
+        signing.dumps([checkin_id, "delete"], salt=salt),
+        signing.dumps([str(checkin_id), "settled"], salt=salt),
+        signing.dumps([None, "settled"], salt=salt),
+        signing.dumps([10**30, "settled"], salt=salt),
+        signing.dumps([-1, "settled"], salt=salt),
+        signing.dumps("settled", salt=salt),
+    ]
+
+
+def test_junk_tokens_never_break_anything(checkin: CheckIn, smtp_inbox: Inbox) -> None:
+    before = answers()
+    http = HttpClient()
+
+    for token in junk_tokens(checkin.pk):
+        for method, suffix in (("get", ""), ("post", "more/"), ("post", "link/")):
+            path = f"/a/{token}/{suffix}"
+            response = getattr(http, method)(path, {"activation": "5"})
+            assert response.status_code in (400, 404, 410), (path, response.status_code)
+            assert "Something went wrong" not in text(response)
+
+    assert answers() == before
+    assert len(smtp_inbox.messages) == 1  # just the check-in
+    assert CheckIn.objects.get(pk=checkin.pk).state == State.SENT
+
+
+# The fuller form
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"note": "Long day."}, "Please choose a number from 0 to 10, whatever fits."),
+        ({"activation": "11", "note": "Long day."}, "Select a valid choice."),
+        # Only a hand-made request can send this; the page can't mark a choice it never offered.
+        ({"activation": "4", "emotions": ["ennui"], "note": "Long day."}, "needs an answer"),
+        ({"activation": "4", "note": "Long day." + "a" * 4000}, "at most 4000 characters"),
+    ],
+    ids=["no-activation", "out-of-range", "unknown-feeling", "too-long"],
+)
+def test_the_fuller_form_with_bad_input_explains_and_saves_nothing(
+    links: dict[str, str], checkin: CheckIn, data: dict[str, Any], message: str
+) -> None:
+    phone = HttpClient()
+    before = answers()
+
+    response = phone.post(links["more"] + "more/", data)
+
+    page = text(response)
+    assert response.status_code == 400
+    assert "One thing still needs an answer. It's marked below." in page
+    assert message in page
+    assert "Long day." in page  # what they wrote is kept
+    assert answers() == before
+    assert CheckIn.objects.get(pk=checkin.pk).note == ""
+    # And it still works once they fix it.
+    assert phone.post(links["more"] + "more/", {"activation": "4"}).status_code == 200
+
+
+def test_bad_input_after_a_tap_keeps_the_tap(links: dict[str, str], checkin: CheckIn) -> None:
+    phone = HttpClient()
+    phone.get(links[QuickAnswer.STIRRED])
+    after_tap = answers()
+
+    response = phone.post(links[QuickAnswer.STIRRED] + "more/", {"activation": "eleven"})
+
+    assert response.status_code == 400
+    assert answers() == after_tap
+    assert CheckIn.objects.get(pk=checkin.pk).quick_answer == QuickAnswer.STIRRED
+
+
+def test_the_fuller_form_is_posted_not_opened(links: dict[str, str]) -> None:
+    assert HttpClient().get(links["more"] + "more/").status_code == 405
+
+
+def test_no_session_is_changed_by_any_answer_link(links: dict[str, str], checkin: CheckIn) -> None:
+    before = list(Session.objects.values())
+
+    HttpClient().get(links[QuickAnswer.OVERWHELMED])
+    HttpClient().post(links[QuickAnswer.OVERWHELMED] + "more/", {"activation": "9"})
+
+    assert list(Session.objects.values()) == before
