@@ -17,6 +17,8 @@ from tend.clients.models import Client
 
 # A check-in whose time passed while the session was being written up still goes out now.
 GRACE = dt.timedelta(hours=6)
+# No gentle reminder when the next check-in follows within this long.
+CLEARANCE = dt.timedelta(hours=6)
 
 
 def client_zone(client: Client) -> zoneinfo.ZoneInfo:
@@ -46,6 +48,15 @@ def window(client: Client, due: dt.datetime) -> tuple[dt.datetime | None, dt.dat
     return (remind if remind < closes else None), closes
 
 
+def clear_of_next(
+    remind: dt.datetime | None, dues: list[dt.datetime], sequence: int
+) -> dt.datetime | None:
+    """No reminder when the plan's next check-in is close anyway: one email, not two."""
+    if remind is not None and sequence < len(dues) and dues[sequence] - remind < CLEARANCE:
+        return None
+    return remind
+
+
 @transaction.atomic
 def schedule(session: Session) -> list[CheckIn]:
     """Create this session's check-ins; cancel what remained of earlier plans."""
@@ -62,10 +73,12 @@ def schedule(session: Session) -> list[CheckIn]:
         .first()
     )
     rows = []
-    for sequence, due in enumerate(preview(client, session.starts_at, session.plan_hours), 1):
+    dues = preview(client, session.starts_at, session.plan_hours)
+    for sequence, due in enumerate(dues, 1):
         if due < now - GRACE or sequence in done or (later is not None and due >= later):
             continue
         remind, closes = window(client, max(due, now))
+        remind = clear_of_next(remind, dues, sequence)
         rows.append(
             CheckIn(
                 practice_id=session.practice_id,
@@ -122,6 +135,7 @@ def refit(client: Client) -> int:
             continue
         due = max(times[session.pk][checkin.sequence - 1], now)
         remind, closes = window(client, due)
+        remind = clear_of_next(remind, times[session.pk], checkin.sequence)
         moved += CheckIn.objects.filter(unleased, pk=checkin.pk, state=State.SCHEDULED).update(
             due_at=due, remind_at=remind, closes_at=closes
         )

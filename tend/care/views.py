@@ -35,11 +35,9 @@ def _with_preview(
     """Show the exact check-in times, in the client's zone, before anything is saved."""
     hours = services.chosen_hours(form, client)
     times = followup.preview(client, form.cleaned_data["starts_at"], hours)
-    data = request.POST.copy()
-    data["plan"] = plans.format_hours(hours)
-    form = SessionForm(data, instance=session)
-    form.is_valid()
-    ctx = {"form": form, "client": client, "session": session, "preview": times}
+    # The plan field stays as written: empty still means "the plan for this intensity".
+    ctx: dict[str, object] = {"form": form, "client": client, "session": session}
+    ctx |= {"preview": times, "preview_plan": plans.format_hours(hours)}
     return render(request, "care/session_form.html", ctx)
 
 

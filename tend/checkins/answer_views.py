@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from tend.checkins import answer_links, services
 from tend.checkins.answer_links import AnswerLink, LinkProblem
 from tend.checkins.forms import CheckInForm
-from tend.checkins.models import CheckIn, State
+from tend.checkins.models import CheckIn, QuickAnswer, State
 from tend.clients import links
 from tend.lib.emails import EmailNotSent
 
@@ -35,8 +35,8 @@ def _form(checkin: CheckIn, data: object = None) -> CheckInForm:
     return form
 
 
-def answer(request: HttpRequest, token: str) -> HttpResponse:
-    """GET records the tapped answer (that is the point of one tap) and offers to say more."""
+def _valid(request: HttpRequest, token: str) -> tuple[AnswerLink, CheckIn] | HttpResponse:
+    """The link and its check-in, or the kind page that says why it can't be used."""
     link = answer_links.read(token)
     if isinstance(link, LinkProblem):
         status = 400 if link is LinkProblem.TAMPERED else 410
@@ -44,29 +44,48 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     checkin = _checkin(link)
     if checkin is None or checkin.state == State.CANCELLED:
         return _problem(request, token, "withdrawn", 410)
-    recorded = False
-    if link.answer != answer_links.MORE:
-        recorded = services.checkin_quick_answer(checkin_id=checkin.pk, answer=link.answer)
-        if not recorded:
+    return link, checkin
+
+
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    """A one-tap answer from an email.
+
+    GET records nothing: mail scanners open every link. The page it returns posts itself
+    at once in a browser (or shows one button without JavaScript), so a person still taps
+    once while a scanner answers for nobody.
+    """
+    found = _valid(request, token)
+    if isinstance(found, HttpResponse):
+        return found
+    link, checkin = found
+    language = checkin.client.language
+    if link.answer == answer_links.MORE:
+        if checkin.details_added_at is not None:
             return _problem(request, token, "used", 409)
-        checkin.refresh_from_db()
-    elif checkin.details_added_at is not None:
+        with translation.override(language):
+            ctx = {"checkin": checkin, "token": token, "recorded": False, "form": _form(checkin)}
+            return render(request, "checkins/answer.html", ctx)
+    if request.method != "POST":
+        if checkin.state not in services.ANSWERABLE:
+            return _problem(request, token, "used", 409)
+        with translation.override(language):
+            label = QuickAnswer(link.answer).label
+            return render(request, "checkins/answer_tap.html", {"label": label})
+    if not services.checkin_quick_answer(checkin_id=checkin.pk, answer=link.answer):
         return _problem(request, token, "used", 409)
-    with translation.override(checkin.client.language):
-        ctx = {"checkin": checkin, "token": token, "recorded": recorded, "form": _form(checkin)}
+    checkin.refresh_from_db()
+    with translation.override(language):
+        ctx = {"checkin": checkin, "token": token, "recorded": True, "form": _form(checkin)}
         return render(request, "checkins/answer.html", ctx)
 
 
 @require_POST
 def answer_more(request: HttpRequest, token: str) -> HttpResponse:
     """The fuller form, reached from an email link. Works once per check-in."""
-    link = answer_links.read(token)
-    if isinstance(link, LinkProblem):
-        status = 400 if link is LinkProblem.TAMPERED else 410
-        return _problem(request, token, link.value, status)
-    checkin = _checkin(link)
-    if checkin is None or checkin.state == State.CANCELLED:
-        return _problem(request, token, "withdrawn", 410)
+    found = _valid(request, token)
+    if isinstance(found, HttpResponse):
+        return found
+    checkin = found[1]
     if checkin.details_added_at is not None:
         return _problem(request, token, "used", 409)
     with translation.override(checkin.client.language):

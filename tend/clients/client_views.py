@@ -94,7 +94,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         translation.activate(client.language)
         messages.success(request, _("Saved. Thank you."))
         return redirect("checkins:home")
-    ctx = {"form": form, "now_utc": timezone.now()}
+    ctx = {"form": form, "now_utc": timezone.now(), "resumes_at": pauses.resumes_at(client)}
     return render(request, "clients/preferences.html", ctx)
 
 
@@ -136,10 +136,11 @@ def quiet_day(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "clients/email_link_problem.html", status=400)
     with translation.override(client.language):
         if request.method == "POST":
-            until = pauses.pause(client, days=1)
-            ctx = {"client": client, "until": until}
+            pauses.pause(client, days=1)
+            ctx = {"client": client, "until": pauses.resumes_at(client)}
             return render(request, "clients/quiet_day_set.html", ctx)
-        return render(request, "clients/quiet_day.html", {"client": client, "token": token})
+        ctx = {"client": client, "token": token, "late": pauses.is_late_evening(client)}
+        return render(request, "clients/quiet_day.html", ctx)
 
 
 @require_POST

@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 from django.utils import timezone
 
+from tend.care.followup import client_zone
+from tend.care.schedule import QuietHours, out_of_quiet_hours, wall_clock
 from tend.clients.models import Client
 
+# A quiet day asked for late in the evening covers tomorrow too.
+LATE_EVENING = 18
 
-def _zone(client: Client) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(client.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+
+def is_late_evening(client: Client) -> bool:
+    return timezone.now().astimezone(client_zone(client)).hour >= LATE_EVENING
 
 
 def end_of_local_day(client: Client, days: int = 1) -> dt.datetime:
-    local = timezone.now().astimezone(_zone(client))
-    midnight = dt.datetime.combine(local.date() + dt.timedelta(days=days), dt.time(0))
-    return midnight.replace(tzinfo=_zone(client)).astimezone(dt.UTC)
+    zone = client_zone(client)
+    local = timezone.now().astimezone(zone)
+    if days == 1 and is_late_evening(client):
+        days = 2
+    return wall_clock(local.date() + dt.timedelta(days=days), dt.time(0), zone)
+
+
+def resumes_at(client: Client) -> dt.datetime | None:
+    """The first moment follow-up may arrive again: the pause's end, out of quiet hours."""
+    if client.paused_until is None:
+        return None
+    quiet = QuietHours(client.quiet_start, client.quiet_end)
+    return out_of_quiet_hours(client.paused_until, client_zone(client), quiet)
 
 
 def pause(client: Client, days: int = 1) -> dt.datetime:

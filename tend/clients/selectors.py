@@ -8,10 +8,12 @@ from itertools import chain
 from typing import Any, cast
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
 
 from tend.care.models import Session
 from tend.checkins.models import CheckIn, State
 from tend.clients.models import Client
+from tend.notify.models import Delivery
 
 
 def clients_with_last_checkin(clients: QuerySet[Client]) -> QuerySet[Client]:
@@ -31,7 +33,8 @@ def timeline(client: Client, limit: int = 200) -> list[dict[str, Any]]:
     sessions = list(Session.objects.filter(client=client).order_by("-starts_at")[:limit])
     followups: dict[int, list[CheckIn]] = defaultdict(list)
     planned = CheckIn.objects.filter(session__in=sessions).exclude(due_at=None)
-    for checkin in planned.order_by("due_at"):
+    for checkin in planned.order_by("due_at").prefetch_related("deliveries"):
+        checkin.detail = followup_detail(checkin)  # type: ignore[attr-defined]
         followups[cast(int, checkin.session_id)].append(checkin)
     for session in sessions:
         session.followups = followups[session.pk]  # type: ignore[attr-defined]
@@ -42,3 +45,26 @@ def timeline(client: Client, limit: int = 200) -> list[dict[str, Any]]:
         ({"kind": "checkin", "at": c.answered_at, "item": c} for c in checkins),
     )
     return sorted(entries, key=lambda e: cast(dt.datetime, e["at"]), reverse=True)[:limit]
+
+
+CANCEL_REASONS = {
+    "superseded": _("a newer session took over"),
+    "paused": _("the client paused follow-up"),
+    "lapsed": _("its time passed before it could be sent"),
+}
+
+
+def followup_detail(checkin: CheckIn) -> str:
+    """A few words on how a follow-up check-in went, beside its state."""
+    if checkin.state == State.CANCELLED:
+        return str(CANCEL_REASONS.get(checkin.cancel_reason, ""))
+    if checkin.sent_at is None:
+        return ""
+    emails = [d for d in checkin.deliveries.all() if d.kind == Delivery.Kind.CHECKIN]
+    if not emails:
+        return str(_("in the app only: the client turned emails off"))
+    if all(d.state == Delivery.State.FAILED for d in emails):
+        return str(_("the email could not be delivered"))
+    if checkin.reminded_at is not None and checkin.state != State.ANSWERED:
+        return str(_("reminded once"))
+    return ""

@@ -18,9 +18,11 @@ from tend.care.models import AftercarePlan, Session
 from tend.checkins import services
 from tend.checkins.models import CheckIn, QuickAnswer, State
 from tend.clients.models import Client
+from tend.notify.dispatch import Dispatcher
 from tend.practices.models import Practitioner
 from tests import factories
 from tests.conftest import signed_in_as
+from tests.smtp import Inbox
 
 pytestmark = pytest.mark.django_db
 
@@ -290,10 +292,30 @@ def test_preview_shows_the_exact_times_in_the_clients_zone_and_saves_nothing(
         "Saturday, May 16, 2026, 7 p.m.",
         "Tuesday, May 19, 2026, 7 p.m.",
     ]
-    assert 'value="3h, 1d, 2d, 4d, 7d"' in page  # the plan, ready to adjust
+    assert "Plan: 3h, 1d, 2d, 4d, 7d." in visible(page)  # the plan those times come from
     assert "Rest tonight." in page  # the rest of the form is kept
     assert Session.objects.count() == 0
     assert CheckIn.objects.count() == 0
+
+
+def test_after_a_preview_the_plan_still_follows_the_intensity(
+    as_alice: HttpClient, dana: Client
+) -> None:
+    """The preview leaves the plan field as it was: empty means the intensity's plan."""
+    response = as_alice.post(
+        f"/sessions/new/{dana.pk}/", {**session_form(intensity="intense"), "preview": "1"}
+    )
+    parser = FormValues()
+    parser.feed(response.content.decode())
+    form = parser.values
+    assert form["plan"] == ""
+    assert form["client_note"] == "Rest tonight."
+
+    # She sees five check-ins is a lot, and makes it a gentle session instead.
+    session = log(as_alice, dana, **{**form, "intensity": "gentle"})
+
+    assert session.intensity == "gentle"
+    assert due(session) == [madrid(5, 13, 19), madrid(5, 19, 19)]
 
 
 def test_preview_of_a_written_plan_then_logging_it(as_alice: HttpClient, dana: Client) -> None:
@@ -597,17 +619,38 @@ def test_hours_after_a_session_are_real_hours_across_the_clock_change(
 # What the practitioner sees
 
 
+def send_what_is_due() -> None:
+    """One worker's rounds, in this process, until nothing is left to do."""
+    dispatcher = Dispatcher("test")
+    try:
+        while dispatcher.step():
+            pass
+    finally:
+        dispatcher.close()
+
+
+def at(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, minute, tzinfo=dt.UTC)
+
+
 def test_the_client_page_shows_each_sessions_follow_up_and_how_it_went(
-    as_alice: HttpClient, dana: Client, frozen_time: Any
+    as_alice: HttpClient, dana: Client, frozen_time: Any, smtp_inbox: Inbox
 ) -> None:
     older = log(as_alice, dana, intensity="intense", starts_at="2026-05-12T12:00")
-    one, two, three, *_ = CheckIn.objects.filter(session=older).order_by("sequence")
-    CheckIn.objects.filter(pk__in=[one.pk, two.pk, three.pk]).update(state=State.SENT)
-    services.checkin_quick_answer(checkin_id=one.pk, answer=QuickAnswer.STIRRED)
-    CheckIn.objects.filter(pk=two.pk).update(state=State.MISSED)
+    one = CheckIn.objects.get(session=older, sequence=1)
+    send_what_is_due()  # +3h, straight away
+    assert services.checkin_quick_answer(checkin_id=one.pk, answer=QuickAnswer.STIRRED)
+    frozen_time.move_to(at(5, 13, 12))
+    send_what_is_due()  # +1d, never answered
+    signed_in_as(dana).post("/c/followup/", {"action": "stop_emails"})
+    frozen_time.move_to(at(5, 14, 12))
+    send_what_is_due()  # +2d, waiting in the app instead
+    assert len(smtp_inbox.to("dana@example.com")) == 2
 
-    frozen_time.move_to(dt.datetime(2026, 5, 15, 9, 0, tzinfo=dt.UTC))
+    frozen_time.move_to(at(5, 15, 9))
     log(as_alice, dana, intensity="gentle", starts_at="2026-05-15T08:00")
+    frozen_time.move_to(at(5, 15, 12))
+    send_what_is_due()  # two days after +1d went out: missed
 
     page = text(as_alice.get(f"/clients/{dana.pk}/"))
 
@@ -616,11 +659,49 @@ def test_the_client_page_shows_each_sessions_follow_up_and_how_it_went(
     assert older_lines == [
         "Tue 12 May, 17:30 answered · “stirred up” · Open",
         "Wed 13 May, 12:00 missed",
-        "Thu 14 May, 12:00 sent",
-        "Sat 16 May, 12:00 cancelled",
-        "Tue 19 May, 12:00 cancelled",
+        "Thu 14 May, 12:00 sent (in the app only: the client turned emails off)",
+        "Sat 16 May, 12:00 cancelled (a newer session took over)",
+        "Tue 19 May, 12:00 cancelled (a newer session took over)",
     ]
     assert f'href="/checkins/{one.pk}/"' in page
+
+
+def test_the_client_page_says_when_a_follow_up_was_reminded(
+    as_alice: HttpClient, dana: Client, frozen_time: Any, smtp_inbox: Inbox
+) -> None:
+    session = log(as_alice, dana, intensity="gentle")  # +1d: Wednesday 19:00 in Madrid
+    first = CheckIn.objects.get(session=session, sequence=1)
+    frozen_time.move_to(first.due_at)
+    send_what_is_due()
+    frozen_time.move_to(first.due_at + dt.timedelta(hours=20))  # Thursday 15:00 in Madrid
+    send_what_is_due()
+    assert len(smtp_inbox.to("dana@example.com")) == 2
+
+    [lines] = followups(text(as_alice.get(f"/clients/{dana.pk}/")))
+    assert lines[0] == "Wed 13 May, 17:00 sent (reminded once)"
+
+    assert services.checkin_quick_answer(checkin_id=first.pk, answer=QuickAnswer.SETTLED)
+
+    [lines] = followups(text(as_alice.get(f"/clients/{dana.pk}/")))
+    assert lines[0] == "Wed 13 May, 17:00 answered · “settled” · Open"
+
+
+def test_the_client_page_says_when_the_email_could_not_be_delivered(
+    as_alice: HttpClient, dana: Client, frozen_time: Any, smtp_inbox: Inbox
+) -> None:
+    dana.email = "dána@example.com"  # no mail server would take it
+    dana.save()
+    session = log(as_alice, dana, intensity="gentle")
+    first = CheckIn.objects.get(session=session, sequence=1)
+    frozen_time.move_to(first.due_at)
+    send_what_is_due()
+    assert smtp_inbox.messages == []
+
+    [lines] = followups(text(as_alice.get(f"/clients/{dana.pk}/")))
+    assert lines == [
+        "Wed 13 May, 17:00 sent (the email could not be delivered)",
+        "Tue 19 May, 17:00 scheduled",
+    ]
 
 
 def test_quiet_hours_changed_by_the_practitioner_move_check_ins_too(

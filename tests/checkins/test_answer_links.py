@@ -96,6 +96,25 @@ def answers() -> list[tuple[Any, ...]]:
     )
 
 
+def csrf_token(page: str) -> str:
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found is not None, "no CSRF token on the page"
+    return found.group(1)
+
+
+def tap(http: HttpClient, path: str) -> Any:
+    """A person's tap: the link opens a page whose form sends the answer (the browser
+    submits it at once; without script, one button does)."""
+    before = answers()
+    opened = http.get(path)
+    assert opened.status_code == 200
+    assert answers() == before  # opening it records nothing
+    page = text(opened)
+    assert '<form method="post" id="tap">' in page  # no action: back to the same link
+    assert 'document.getElementById("tap").submit()' in page
+    return http.post(path, {"csrfmiddlewaretoken": csrf_token(page)})
+
+
 def tamper(path: str) -> str:
     """Change one character in the middle of the link's signature."""
     token = path.split("/")[2]
@@ -122,6 +141,18 @@ def test_a_tampered_link_records_nothing_and_says_so(
     assert "Get a sign-in link by email" in page
     assert answers() == before
     assert CheckIn.objects.get(pk=checkin.pk).state == State.SENT
+
+
+def test_a_tampered_link_records_nothing_when_sent_either(
+    links: dict[str, str], checkin: CheckIn
+) -> None:
+    before = answers()
+
+    response = HttpClient().post(tamper(links[QuickAnswer.OVERWHELMED]))
+
+    assert response.status_code == 400
+    assert "This link doesn't look right" in text(response)
+    assert answers() == before
 
 
 def test_a_tampered_fuller_form_link_saves_nothing(links: dict[str, str], checkin: CheckIn) -> None:
@@ -190,8 +221,25 @@ def test_a_link_on_its_last_day_still_works(
 ) -> None:
     clock.move_to(SENT_AT + dt.timedelta(days=settings.ANSWER_LINK_DAYS, seconds=-1))
 
-    assert HttpClient().get(links[QuickAnswer.SETTLED]).status_code == 200
+    assert tap(HttpClient(), links[QuickAnswer.SETTLED]).status_code == 200
     assert CheckIn.objects.get(pk=checkin.pk).quick_answer == QuickAnswer.SETTLED
+
+
+def test_an_old_tap_page_sent_after_the_link_expired_records_nothing(
+    links: dict[str, str], checkin: CheckIn, clock: Any
+) -> None:
+    """The page was opened on the last day and its button pressed a minute too late."""
+    clock.move_to(SENT_AT + dt.timedelta(days=settings.ANSWER_LINK_DAYS, seconds=-1))
+    phone = HttpClient()
+    assert phone.get(links[QuickAnswer.SETTLED]).status_code == 200
+    clock.shift(dt.timedelta(minutes=1))
+    before = answers()
+
+    response = phone.post(links[QuickAnswer.SETTLED])
+
+    assert response.status_code == 410
+    assert "This check-in has closed" in text(response)
+    assert answers() == before
 
 
 def test_an_old_fuller_form_link_saves_nothing(
@@ -237,20 +285,109 @@ def test_a_second_tap_changes_nothing_and_says_the_first_was_kept(
     links: dict[str, str], checkin: CheckIn, clock: Any
 ) -> None:
     phone = HttpClient()
-    assert phone.get(links[QuickAnswer.TENDER]).status_code == 200
+    assert tap(phone, links[QuickAnswer.TENDER]).status_code == 200
     after_first = answers()
     clock.shift(dt.timedelta(minutes=5))
 
-    for tap in (links[QuickAnswer.TENDER], links[QuickAnswer.SETTLED]):
-        response = phone.get(tap)
-
-        page = visible(text(response))
-        assert response.status_code == 409
-        assert "You've already answered this one" in page
-        assert "Your answer was saved the first time, and nothing has changed." in page
+    for again in (links[QuickAnswer.TENDER], links[QuickAnswer.SETTLED]):
+        # Opened again, or sent again from a page still open in another tab.
+        for response in (phone.get(again), phone.post(again)):
+            page = visible(text(response))
+            assert response.status_code == 409
+            assert "You've already answered this one" in page
+            assert "Your answer was saved the first time, and nothing has changed." in page
 
     assert answers() == after_first
     assert CheckIn.objects.get(pk=checkin.pk).quick_answer == QuickAnswer.TENDER
+
+
+# Opened, not tapped
+
+
+def test_opening_a_link_records_nothing_as_a_mail_scanner_does(
+    links: dict[str, str], checkin: CheckIn
+) -> None:
+    """Mail scanners open every link in a message; only a person sends the answer."""
+    before = answers()
+    scanner = HttpClient()
+
+    for answer in QuickAnswer.values:
+        opened = scanner.get(links[answer])
+
+        assert opened.status_code == 200
+        page = text(opened)
+        assert '<form method="post" id="tap">' in page
+        assert "Thank you. That's noted." not in page
+    assert scanner.get(links["more"]).status_code == 200
+
+    assert answers() == before
+    assert CheckIn.objects.get(pk=checkin.pk).state == State.SENT
+    assert CheckIn.objects.get(pk=checkin.pk).answered_at is None
+
+    # The person's tap after the scanner still counts.
+    assert tap(HttpClient(), links[QuickAnswer.STIRRED]).status_code == 200
+    assert CheckIn.objects.get(pk=checkin.pk).quick_answer == QuickAnswer.STIRRED
+
+
+def test_the_opened_link_shows_what_will_be_sent_with_a_button_that_sends_it(
+    links: dict[str, str], checkin: CheckIn
+) -> None:
+    phone = HttpClient()
+
+    opened = phone.get(links[QuickAnswer.REACH_OUT])
+
+    page = text(opened)
+    assert "Sending “please reach out”…" in visible(page)
+    button = re.search(
+        r'<form method="post" id="tap">.*?<button type="submit"[^>]*>([^<]+)', page, re.S
+    )
+    assert button is not None
+    assert button.group(1) == "Send “Please reach out”"
+    assert CheckIn.objects.get(pk=checkin.pk).state == State.SENT
+
+    sent = phone.post(links[QuickAnswer.REACH_OUT], {"csrfmiddlewaretoken": csrf_token(page)})
+
+    assert sent.status_code == 200
+    assert "You said: “please reach out”. Alice Moreno will see it." in visible(text(sent))
+    checkin.refresh_from_db()
+    assert (checkin.state, checkin.quick_answer, checkin.wants_contact) == (
+        State.ANSWERED,
+        QuickAnswer.REACH_OUT,
+        True,
+    )
+    assert checkin.answered_at is not None
+
+
+def test_a_tap_works_in_a_browser_that_checks_the_csrf_token(
+    links: dict[str, str], checkin: CheckIn
+) -> None:
+    """As a real browser sends it: the token from the page, the cookie from the same visit."""
+    browser = HttpClient(enforce_csrf_checks=True)
+    path = links[QuickAnswer.TENDER]
+
+    opened = browser.get(path)
+
+    assert opened.status_code == 200
+    token = csrf_token(text(opened))
+    assert browser.cookies[settings.CSRF_COOKIE_NAME].value  # set on the way in
+
+    # Without the page's token the check bites, so this test can tell.
+    refused = browser.post(path)
+    assert refused.status_code == 403
+    assert CheckIn.objects.get(pk=checkin.pk).state == State.SENT
+
+    sent = browser.post(path, {"csrfmiddlewaretoken": token})
+
+    assert sent.status_code == 200
+    assert "Thank you. That's noted." in text(sent)
+    checkin.refresh_from_db()
+    assert (checkin.state, checkin.quick_answer) == (State.ANSWERED, QuickAnswer.TENDER)
+    # The fuller form it offers goes through the same check, with the same cookie.
+    more = browser.post(
+        path + "more/", {"csrfmiddlewaretoken": csrf_token(text(sent)), "activation": "5"}
+    )
+    assert more.status_code == 200
+    assert CheckIn.objects.get(pk=checkin.pk).activation == 5
 
 
 def test_the_fuller_form_works_once(links: dict[str, str], checkin: CheckIn) -> None:
@@ -299,6 +436,8 @@ def test_a_link_to_a_check_in_a_newer_session_replaced_says_it_is_no_longer_need
     assert "This check-in is no longer needed" in page
     assert "A newer one has taken its place, so nothing was recorded." in page
     assert answers() == before
+    assert HttpClient().post(path).status_code == 410
+    assert answers() == before
     more = HttpClient().post(path + "more/", {"activation": "5"})
     assert more.status_code == 410
     assert answers() == before
@@ -307,9 +446,8 @@ def test_a_link_to_a_check_in_a_newer_session_replaced_says_it_is_no_longer_need
 def test_a_link_to_a_check_in_that_is_gone_records_nothing(clock: Any) -> None:
     path = answer_links.answer_url(987654, QuickAnswer.SETTLED).removeprefix(settings.SITE_URL)
 
-    response = HttpClient().get(path)
-
-    assert response.status_code == 410
+    for response in (HttpClient().get(path), HttpClient().post(path)):
+        assert response.status_code == 410
     assert not CheckIn.objects.exists()
 
 
@@ -343,7 +481,7 @@ def test_junk_tokens_never_break_anything(checkin: CheckIn, smtp_inbox: Inbox) -
     http = HttpClient()
 
     for token in junk_tokens(checkin.pk):
-        for method, suffix in (("get", ""), ("post", "more/"), ("post", "link/")):
+        for method, suffix in (("get", ""), ("post", ""), ("post", "more/"), ("post", "link/")):
             path = f"/a/{token}/{suffix}"
             response = getattr(http, method)(path, {"activation": "5"})
             assert response.status_code in (400, 404, 410), (path, response.status_code)
@@ -389,7 +527,8 @@ def test_the_fuller_form_with_bad_input_explains_and_saves_nothing(
 
 def test_bad_input_after_a_tap_keeps_the_tap(links: dict[str, str], checkin: CheckIn) -> None:
     phone = HttpClient()
-    phone.get(links[QuickAnswer.STIRRED])
+    tap(phone, links[QuickAnswer.STIRRED])
+    assert CheckIn.objects.get(pk=checkin.pk).state == State.ANSWERED
     after_tap = answers()
 
     response = phone.post(links[QuickAnswer.STIRRED] + "more/", {"activation": "eleven"})
@@ -406,7 +545,8 @@ def test_the_fuller_form_is_posted_not_opened(links: dict[str, str]) -> None:
 def test_no_session_is_changed_by_any_answer_link(links: dict[str, str], checkin: CheckIn) -> None:
     before = list(Session.objects.values())
 
-    HttpClient().get(links[QuickAnswer.OVERWHELMED])
+    tap(HttpClient(), links[QuickAnswer.OVERWHELMED])
     HttpClient().post(links[QuickAnswer.OVERWHELMED] + "more/", {"activation": "9"})
 
+    assert CheckIn.objects.get(pk=checkin.pk).activation == 9  # the links did their work
     assert list(Session.objects.values()) == before

@@ -30,6 +30,7 @@ pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 5, 12, 9, 0, tzinfo=dt.UTC)
 SENT_AT = dt.datetime(2026, 5, 13, 8, 0, tzinfo=dt.UTC)  # Wednesday, 10:00 in Madrid
 END_OF_THAT_DAY = dt.datetime(2026, 5, 13, 22, 0, tzinfo=dt.UTC)  # midnight in Madrid
+END_OF_NEXT_DAY = END_OF_THAT_DAY + dt.timedelta(days=1)
 
 
 @pytest.fixture
@@ -113,18 +114,49 @@ def test_the_quiet_day_link_asks_first_then_pauses_until_the_end_of_the_clients_
     assert done.status_code == 200
     page = visible(text(done))
     assert "Enjoy the quiet" in page
-    assert "Nothing will arrive until May 14, 2026, midnight." in page
+    # The pause ends at midnight; the first moment after it outside her quiet hours (21:00
+    # to 08:00) is what she is told.
+    assert "You'll hear from Tend again no earlier than May 14, 2026, 8 a.m." in page
+    assert "midnight" not in page
     assert state(dana) == (END_OF_THAT_DAY, None)
 
 
-def test_a_quiet_day_asked_for_late_in_the_evening_still_ends_at_local_midnight(
+@pytest.mark.parametrize(
+    ("asked_at", "until", "shown"),
+    [
+        # 17:59 in Madrid: the rest of today is quiet.
+        (dt.datetime(2026, 5, 13, 15, 59), END_OF_THAT_DAY, "May 14, 2026, 8 a.m."),
+        # From 18:00 in Madrid there is little of today left: tomorrow is quiet too.
+        (dt.datetime(2026, 5, 13, 16, 0), END_OF_NEXT_DAY, "May 15, 2026, 8 a.m."),
+        (dt.datetime(2026, 5, 13, 21, 30), END_OF_NEXT_DAY, "May 15, 2026, 8 a.m."),  # 23:30
+    ],
+    ids=["17:59", "18:00", "23:30"],
+)
+def test_a_quiet_day_asked_for_in_the_evening_covers_the_next_day_too(
+    email: EmailMessage,
+    smtp_inbox: Inbox,
+    dana: Client,
+    clock: Any,
+    asked_at: dt.datetime,
+    until: dt.datetime,
+    shown: str,
+) -> None:
+    clock.move_to(asked_at.replace(tzinfo=dt.UTC))
+
+    done = HttpClient().post(link(smtp_inbox, email, "quiet"))
+
+    assert state(dana) == (until, None)
+    assert f"You'll hear from Tend again no earlier than {shown}." in visible(text(done))
+
+
+def test_a_quiet_day_asked_for_after_midnight_ends_that_same_night(
     email: EmailMessage, smtp_inbox: Inbox, dana: Client, clock: Any
 ) -> None:
-    clock.move_to(dt.datetime(2026, 5, 13, 21, 30, tzinfo=dt.UTC))  # 23:30 in Madrid
+    clock.move_to(dt.datetime(2026, 5, 13, 22, 30, tzinfo=dt.UTC))  # Thursday, 00:30 in Madrid
 
     HttpClient().post(link(smtp_inbox, email, "quiet"))
 
-    assert state(dana) == (END_OF_THAT_DAY, None)
+    assert state(dana) == (END_OF_NEXT_DAY, None)  # midnight at the end of Thursday
 
 
 def test_an_old_quiet_day_link_changes_nothing(
@@ -148,6 +180,7 @@ def test_a_quiet_day_is_set_in_the_clients_language(
     assert response.status_code == 200
     assert '<html lang="es">' in text(response)
     assert "14 de mayo de 2026" in text(response)
+    assert "May 14" not in text(response)
     assert state(carmen)[0] is not None
 
 
@@ -310,9 +343,9 @@ def test_the_settings_page_offers_a_pause_and_a_way_to_stop_emails(as_dana: Http
 @pytest.mark.parametrize(
     ("action", "until", "shown"),
     [
-        ("pause_1", END_OF_THAT_DAY, "May 14, 2026, midnight"),
-        ("pause_3", END_OF_THAT_DAY + dt.timedelta(days=2), "May 16, 2026, midnight"),
-        ("pause_7", END_OF_THAT_DAY + dt.timedelta(days=6), "May 20, 2026, midnight"),
+        ("pause_1", END_OF_THAT_DAY, "May 14, 2026, 8 a.m."),
+        ("pause_3", END_OF_THAT_DAY + dt.timedelta(days=2), "May 16, 2026, 8 a.m."),
+        ("pause_7", END_OF_THAT_DAY + dt.timedelta(days=6), "May 20, 2026, 8 a.m."),
     ],
 )
 def test_a_client_pauses_follow_up_and_sees_until_when(
@@ -324,9 +357,65 @@ def test_a_client_pauses_follow_up_and_sees_until_when(
     assert state(dana) == (until, None)
     page = visible(text(as_dana.get("/c/preferences/")))
     assert "Paused. Rest well; nothing will arrive until then." in page
-    assert f"Follow-up is paused until {shown}." in page
+    assert f"Follow-up is paused. You'll hear from Tend again no earlier than {shown}." in page
     assert "Resume now" in page
     assert "Three days" not in page
+
+
+@pytest.mark.parametrize(
+    ("quiet", "shown"),
+    [
+        (("22:00", "07:15"), "May 14, 2026, 7:15 a.m."),
+        (("00:00", "00:00"), "May 14, 2026, midnight"),  # no quiet hours at all
+        (("13:00", "15:00"), "May 14, 2026, midnight"),  # midnight isn't quiet for her
+    ],
+    ids=["quiet-till-7:15", "never-quiet", "quiet-after-lunch"],
+)
+def test_the_pause_says_when_follow_up_can_first_arrive_given_her_quiet_hours(
+    as_dana: HttpClient, dana: Client, quiet: tuple[str, str], shown: str
+) -> None:
+    saved = as_dana.post(
+        "/c/preferences/",
+        {
+            "language": "en",
+            "timezone": "Europe/Madrid",
+            "quiet_start": quiet[0],
+            "quiet_end": quiet[1],
+        },
+    )
+    assert saved.status_code == 302
+
+    as_dana.post("/c/followup/", {"action": "pause_1"})
+
+    assert state(dana) == (END_OF_THAT_DAY, None)
+    page = visible(text(as_dana.get("/c/preferences/")))
+    assert f"You'll hear from Tend again no earlier than {shown}." in page
+
+
+def test_a_quiet_day_from_the_settings_page_in_the_evening_covers_the_next_day_too(
+    as_dana: HttpClient, dana: Client, clock: Any
+) -> None:
+    clock.move_to(dt.datetime(2026, 5, 13, 17, 0, tzinfo=dt.UTC))  # 19:00 in Madrid
+
+    as_dana.post("/c/followup/", {"action": "pause_1"})
+
+    assert state(dana) == (END_OF_NEXT_DAY, None)
+    page = visible(text(as_dana.get("/c/preferences/")))
+    assert "You'll hear from Tend again no earlier than May 15, 2026, 8 a.m." in page
+
+
+def test_a_paused_spanish_client_reads_the_date_in_spanish(clock: Any, carmen: Client) -> None:
+    """Carmen is in Madrid too: her three days end as Saturday begins, out of quiet hours at 8."""
+    clock.move_to(SENT_AT)
+    as_carmen = signed_in_as(carmen)
+
+    as_carmen.post("/c/followup/", {"action": "pause_3"})
+
+    page = text(as_carmen.get("/c/preferences/"))
+    assert '<html lang="es">' in page
+    assert "16 de mayo de 2026 a las 08:00" in page
+    assert "May 16" not in page
+    assert "Reanudar ahora" in page
 
 
 def test_a_client_resumes_follow_up(as_dana: HttpClient, dana: Client) -> None:

@@ -108,6 +108,24 @@ def tap_labels(language: str) -> list[str]:
         return [capfirst(str(label)) for label in QuickAnswer.labels]
 
 
+def csrf_token(page: str) -> str:
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found is not None, "no CSRF token on the page"
+    return found.group(1)
+
+
+def tap(http: HttpClient, url: str) -> Any:
+    """A person's tap on a one-tap link: it opens a page whose form sends the answer (a
+    browser submits it at once). Opening it alone, as mail scanners do, sends nothing."""
+    before = list(CheckIn.objects.order_by("pk").values())
+    opened = http.get(path_of(url))
+    assert opened.status_code == 200
+    assert list(CheckIn.objects.order_by("pk").values()) == before
+    page = text(opened)
+    assert '<form method="post" id="tap">' in page
+    return http.post(path_of(url), {"csrfmiddlewaretoken": csrf_token(page)})
+
+
 def answer_links(inbox: Inbox, message: EmailMessage) -> dict[str, str]:
     """The email's one-tap links by their answer, plus "more", "quiet" and "stop"."""
     urls = inbox.links(message)
@@ -201,9 +219,23 @@ def test_a_due_check_in_arrives_once_in_the_clients_language_and_one_tap_answers
     ]
     assert CheckIn.objects.filter(session=session, state=State.SCHEDULED).count() == 4
 
-    # One tap, from her phone: no sign-in in the way.
+    # One tap, from her phone: no sign-in in the way. The link opens a page in her language
+    # that sends the answer straight away; opening it alone records nothing.
     phone = HttpClient()
-    tapped = phone.get(path_of(links[QuickAnswer.TENDER]))
+    opened = phone.get(path_of(links[QuickAnswer.TENDER]))
+
+    assert opened.status_code == 200
+    tap_page = text(opened)
+    assert '<html lang="es">' in tap_page
+    assert '<form method="post" id="tap">' in tap_page
+    labels = dict(zip(QuickAnswer.values, tap_labels("es"), strict=True))
+    assert labels[QuickAnswer.TENDER] in tap_page  # the button names her answer in Spanish
+    first.refresh_from_db()
+    assert (first.state, first.quick_answer, first.answered_at) == (State.SENT, "", None)
+
+    tapped = phone.post(
+        path_of(links[QuickAnswer.TENDER]), {"csrfmiddlewaretoken": csrf_token(tap_page)}
+    )
 
     assert tapped.status_code == 200
     page = text(tapped)
@@ -339,13 +371,65 @@ def test_an_unanswered_check_in_gets_one_gentle_reminder_never_in_quiet_hours(
     checkin.refresh_from_db()
     assert checkin.state == State.MISSED
     lines = followups(text(as_alice.get(f"/clients/{dana.pk}/")))
-    assert lines == ["Wed 13 May, 08:00 missed", "Tue 19 May, 08:00 scheduled"]
+    assert lines == ["Wed 13 May, 08:00 missed (reminded once)", "Tue 19 May, 08:00 scheduled"]
 
     # A late answer is still welcome while the link lasts.
-    tap = answer_links(smtp_inbox, reminder)[QuickAnswer.SETTLED]
-    assert HttpClient().get(path_of(tap)).status_code == 200
+    late = tap(HttpClient(), answer_links(smtp_inbox, reminder)[QuickAnswer.SETTLED])
+    assert late.status_code == 200
     checkin.refresh_from_db()
     assert (checkin.state, checkin.quick_answer) == (State.ANSWERED, QuickAnswer.SETTLED)
+
+
+def subjects(inbox: Inbox) -> list[str]:
+    return [str(m["Subject"]) for m in inbox.messages]
+
+
+@pytest.mark.parametrize("quiet_hours_changed", [False, True], ids=["as-logged", "refitted"])
+def test_no_reminder_when_the_next_check_in_follows_close_behind(
+    clock: Any, as_alice: HttpClient, dana: Client, smtp_inbox: Inbox, quiet_hours_changed: bool
+) -> None:
+    """Intense: 3h, 1d, 2d, 4d, 7d. The +3h nudge would go at 09:00 on Wednesday, an hour
+    before the +1d check-in; the +1d one at 08:00 on Thursday, two hours before the +2d.
+    Each would be a second email just before the next: Dana gets the next one instead."""
+    session = log(as_alice, dana, SESSION_AT, intensity="intense")
+    if quiet_hours_changed:  # moving check-ins to new quiet hours keeps to the same rule
+        signed_in_as(dana).post(
+            "/c/preferences/",
+            {
+                "language": "en",
+                "timezone": "Europe/Madrid",
+                "quiet_start": "21:00",
+                "quiet_end": "07:30",
+            },
+        )
+    hi, nudge = "How are you, Dana Fox?", "No rush: how are you, Dana Fox?"
+    three_hours, one_day, two_days, *_ = CheckIn.objects.filter(session=session).order_by(
+        "sequence"
+    )
+
+    clock.move_to(three_hours.due_at)
+    dispatch()
+    clock.move_to(one_day.due_at - dt.timedelta(minutes=1))  # past +3h's 20 hours
+    dispatch()
+    assert subjects(smtp_inbox) == [hi]
+
+    clock.move_to(one_day.due_at)
+    dispatch()
+    clock.move_to(two_days.due_at - dt.timedelta(minutes=1))  # past +1d's 20 hours
+    dispatch()
+    assert subjects(smtp_inbox) == [hi, hi]
+
+    # The +2d check-in has two days to the next: its reminder goes, out of quiet hours.
+    clock.move_to(two_days.due_at)
+    dispatch()
+    clock.move_to(two_days.due_at + dt.timedelta(hours=20))  # 06:00 in Madrid: quiet
+    dispatch()
+    assert subjects(smtp_inbox) == [hi, hi, hi]
+    clock.move_to(two_days.due_at + dt.timedelta(hours=22))  # 08:00 in Madrid
+    dispatch()
+    assert subjects(smtp_inbox) == [hi, hi, hi, nudge]
+    reminded = CheckIn.objects.filter(session=session).exclude(reminded_at=None)
+    assert list(reminded.values_list("sequence", flat=True)) == [3]
 
 
 def test_a_reminder_keeps_out_of_quiet_hours_the_client_sets_after_the_check_in(
@@ -380,7 +464,9 @@ def test_an_answered_check_in_gets_no_reminder_and_is_never_missed(
     dispatch()
     [message] = smtp_inbox.messages
     clock.move_to(FIRST_DUE + dt.timedelta(hours=2))
-    HttpClient().get(path_of(answer_links(smtp_inbox, message)[QuickAnswer.SETTLED]))
+    assert (
+        tap(HttpClient(), answer_links(smtp_inbox, message)[QuickAnswer.SETTLED]).status_code == 200
+    )
 
     for hours in (20, 22, 30, 48, 60):
         clock.move_to(FIRST_DUE + dt.timedelta(hours=hours))
@@ -400,7 +486,7 @@ def test_asking_to_be_reached_out_to_is_recorded_and_seen(
     links = answer_links(smtp_inbox, smtp_inbox.messages[0])
     phone = HttpClient()
 
-    page = text(phone.get(path_of(links[QuickAnswer.REACH_OUT])))
+    page = text(tap(phone, links[QuickAnswer.REACH_OUT]))
 
     checkin = first_checkin(gentle)
     assert checkin.state == State.ANSWERED
@@ -480,7 +566,7 @@ def test_a_paused_client_hears_nothing_and_the_check_in_is_let_go(
     checkin = first_checkin(gentle)
     assert (checkin.state, checkin.cancel_reason) == (State.CANCELLED, "paused")
     assert followups(text(as_alice.get(f"/clients/{dana.pk}/")))[0] == (
-        "Wed 13 May, 08:00 cancelled"
+        "Wed 13 May, 08:00 cancelled (the client paused follow-up)"
     )
 
     # The next check-in, after the quiet day, goes out as usual.
