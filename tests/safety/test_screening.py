@@ -1,0 +1,274 @@
+"""The safety screen, measured against hand-labelled sentences, plus focused behaviour.
+
+Labelled data (level<TAB>sentence, "#" lines are comments):
+- labelled_{en,es}.tsv: the main set, written before the lexicon. The lexicon was then
+  written by someone who had read it, so scores here are in-sample (optimistic).
+- holdout*_{en,es}.tsv: three rounds written after the lexicon, each scored once with the
+  lexicon frozen, then used to fix the general gaps it showed. Their first-score numbers
+  are the honest estimate of how the screen does on new wording (see the report in
+  tend/safety/README.md); they now guard against regressions.
+
+Run with -s to see the table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from pathlib import Path
+
+import pytest
+
+from tend.safety.lexicon import compile_patterns, lexicons_for, loaded, parse
+from tend.safety.screening import Screening, screen
+
+HERE = Path(__file__).parent
+LEVELS = ("urgent", "concern", "none")
+
+# Bounds committed to, per language, on every labelled file (recall, precision).
+BOUNDS = {
+    "urgent": (0.95, 0.90),
+    "concern": (0.85, 0.80),
+    "none": (0.90, 0.90),
+}
+
+
+def load(name: str) -> list[tuple[str, str]]:
+    rows = []
+    for line in (HERE / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            level, sentence = line.split("\t", 1)
+            assert level in LEVELS, line
+            rows.append((level, sentence))
+    return rows
+
+
+def scores(rows: list[tuple[str, str]], language: str) -> dict[str, tuple[int, float, float]]:
+    """Per level: (support, recall, precision). Precision is 1.0 when nothing was predicted."""
+    predicted = [(level, screen(sentence, language).level) for level, sentence in rows]
+    table = {}
+    for level in LEVELS:
+        truth = sum(1 for want, _ in predicted if want == level)
+        said = sum(1 for _, got in predicted if got == level)
+        hits = sum(1 for want, got in predicted if want == got == level)
+        table[level] = (truth, hits / truth if truth else 1.0, hits / said if said else 1.0)
+    return table
+
+
+FILES = [
+    (f"{stem}_{language}.tsv", language)
+    for stem in ("labelled", "holdout", "holdout2", "holdout3")
+    for language in ("en", "es")
+]
+
+
+def test_labelled_set_is_big_enough() -> None:
+    en, es = load("labelled_en.tsv"), load("labelled_es.tsv")
+    assert len(en) + len(es) >= 300
+    for rows in (en, es):
+        assert {level for level, _ in rows} == set(LEVELS)
+
+
+@pytest.mark.parametrize(("name", "language"), FILES)
+def test_recall_and_precision(name: str, language: str) -> None:
+    table = scores(load(name), language)
+    print(f"\n{name}")
+    print(f"  {'level':8} {'n':>4} {'recall':>7} {'precision':>9}")
+    for level, (support, recall, precision) in table.items():
+        print(f"  {level:8} {support:>4} {recall:>7.2f} {precision:>9.2f}")
+    for level, (min_recall, min_precision) in BOUNDS.items():
+        _, recall, precision = table[level]
+        assert recall >= min_recall, (level, recall)
+        assert precision >= min_precision, (level, precision)
+
+
+@pytest.mark.parametrize(("name", "language"), FILES)
+def test_matches_are_the_writers_own_words(name: str, language: str) -> None:
+    for _, sentence in load(name):
+        result = screen(sentence, language)
+        assert all(match in sentence for match in result.matches), sentence
+        assert bool(result.matches) == (result.level != "none"), sentence
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("This job is killing me", "en"),
+        ("I'm dying to see you", "en"),
+        ("I could kill for a coffee", "en"),
+        ("I could kill myself for forgetting her birthday", "en"),
+        ("I cut myself shaving", "en"),
+        ("I shot myself in the foot there", "en"),
+        ("I nearly died of embarrassment", "en"),
+        ("me muero de ganas de verte", "es"),
+        ("me mata de risa", "es"),
+        ("me quiero morir de la vergüenza", "es"),
+        ("me voy a matar a estudiar", "es"),
+        ("me corté el pelo", "es"),
+    ],
+)
+def test_idioms_are_none(text: str, language: str) -> None:
+    assert screen(text, language).level == "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "level"),
+    [
+        ("I don't want to die", "en", "none"),
+        ("I'm not going to hurt myself", "en", "none"),
+        ("no quiero morir", "es", "none"),
+        ("no me quiero matar", "es", "none"),
+        # A denial next to distress is concern.
+        ("I'm not going to kill myself, but I'm really struggling", "en", "concern"),
+        ("no me voy a matar, pero estoy muy mal", "es", "concern"),
+        # Negation of another verb does not cancel the phrase.
+        ("My sister doesn't know I want to die", "en", "urgent"),
+        ("I can't stop thinking about killing myself", "en", "urgent"),
+        ("no dejo de pensar en matarme", "es", "urgent"),
+        ("no sé para qué sigo aquí", "es", "concern"),
+    ],
+)
+def test_negation(text: str, language: str, level: str) -> None:
+    assert screen(text, language).level == level
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("she said 'I want to die'", "none"),
+        ("She said “I want to die.”", "none"),
+        ('"I want to die," she said.', "none"),
+        ('The song goes "I want to die in your arms"', "none"),
+        ("my friend said she wanted to die and I stayed with her", "none"),
+        # The client quoting themselves still counts.
+        ("I told him 'I want to die'", "urgent"),
+        ('I wrote "I want to die" in my journal', "urgent"),
+        # A phrase about the client ("without me") is theirs whoever else is named.
+        ("they would all be better off without me", "concern"),
+    ],
+)
+def test_quotes_and_reported_speech(text: str, level: str) -> None:
+    assert screen(text, "en").level == level
+
+
+def test_quotes_in_spanish() -> None:
+    assert screen('la canción dice "quiero morir en tus brazos"', "es").level == "none"
+    assert screen("mi amiga dijo que quería morir", "es").level == "none"
+    assert screen('escribí "me quiero morir" en mi diario', "es").level == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "level"),
+    [
+        ("last year I tried to kill myself", "en", "concern"),
+        ("I tried to kill myself last night", "en", "urgent"),
+        ("I tried to kill myself", "en", "urgent"),  # undated: the safer reading
+        ("I used to cut myself", "en", "concern"),
+        ("When I was a teenager I tried to kill myself and it came up today", "en", "concern"),
+        ("el año pasado intenté suicidarme", "es", "concern"),
+        ("anoche intenté matarme", "es", "urgent"),
+        ("antes me cortaba", "es", "concern"),
+        ("me acabo de cortar", "es", "urgent"),
+    ],
+)
+def test_past_and_just_now(text: str, language: str, level: str) -> None:
+    assert screen(text, language).level == level
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("i want to kil myself", "en"),
+        ("kms", "en"),
+        ("im suicidial", "en"),
+        ("I WANT TO DIEEEE", "en"),
+        ("i wanna kill my self", "en"),
+        ("kiero matarme", "es"),
+        ("quiero matarme", "es"),
+        ("me qiero morir", "es"),
+        ("pienso en el suisidio", "es"),
+        ("no kiero vivir", "es"),
+        ("Quiero MORÍRME!!!", "es"),
+    ],
+)
+def test_misspellings_and_chat_spelling(text: str, language: str) -> None:
+    assert screen(text, language).level == "urgent"
+
+
+def test_matches_hold_the_deciding_phrase() -> None:
+    result = screen("Honestly I want to kill myself tonight.", "en")
+    assert result == Screening("urgent", ("want to kill myself",))
+    assert screen("Everyone would be better off without me", "en").matches == (
+        "better off without me",
+    )
+    assert screen("kiero matarme", "es").matches == ("kiero matarme",)
+
+
+def test_plan_turns_concern_into_urgent() -> None:
+    result = screen("I'm a burden to everyone and I have a plan.", "en")
+    assert result.level == "urgent"
+    assert "have a plan" in result.matches
+
+
+def test_thoughts_beside_a_denial_are_concern() -> None:
+    assert screen("I'd never act on it, but I think about killing myself", "en").level == "concern"
+    assert screen("nunca lo haría, pero pienso en quitarme la vida", "es").level == "concern"
+
+
+def test_empty_text_is_none() -> None:
+    assert screen("", "en") == Screening("none")
+    assert screen("  \n ", "es") == Screening("none")
+
+
+def test_screening_is_frozen() -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        screen("hello", "en").level = "urgent"  # type: ignore[misc]
+
+
+def test_very_long_text() -> None:
+    ordinary = ("I felt tired after the session and cried a bit, then slept. " * 1700)[:100_000]
+    assert screen(ordinary, "en").level == "none"
+    result = screen(ordinary + " I want to kill myself.", "en")
+    assert result == Screening("urgent", ("want to kill myself",))
+
+
+def test_pathological_repetition_stays_fast() -> None:
+    # Thousands of overlapping hits once made this quadratic; the bound is deliberately loose.
+    started = time.perf_counter()
+    result = screen("i want to die " * 7200, "xx")
+    assert result.level == "urgent"
+    assert time.perf_counter() - started < 5
+
+
+def test_unknown_language_falls_back_to_every_lexicon() -> None:
+    assert lexicons_for("de")[0].language == "en"
+    assert {lexicon.language for lexicon in lexicons_for("de")} == set(loaded())
+    assert screen("quiero matarme", "de").level == "urgent"
+    assert screen("I want to die", "").level == "urgent"
+    assert screen("quiero matarme", "en").level == "none"  # a known language uses its own
+
+
+def test_language_codes_are_forgiving() -> None:
+    assert [lexicon.language for lexicon in lexicons_for("es-MX")] == ["es"]
+    assert [lexicon.language for lexicon in lexicons_for("EN_gb")] == ["en"]
+
+
+def test_a_language_is_data() -> None:
+    lexicon = parse(
+        "xx",
+        {
+            "macros": {"me": ["myself", "meself"]},
+            "urgent": {"intent": ["zap {me}"]},
+            "cues": {"negation": ["nope"]},
+        },
+    )
+    pattern = next(pattern for _, kind, pattern in lexicon.risks if kind == "intent")
+    assert pattern.search("i will zap meself")
+    assert not pattern.search("zapper myself")
+
+
+def test_patterns_without_apostrophes() -> None:
+    with pytest.raises(ValueError, match="apostrophes"):
+        compile_patterns(["don't"], {})
+    with pytest.raises(ValueError, match="unknown macro"):
+        compile_patterns(["{nope}"], {})
