@@ -36,8 +36,9 @@ format: $(STAMP)
 	$(BIN)/ruff format tend tests e2e bench conftest.py
 	$(BIN)/ruff check --fix tend tests e2e bench conftest.py
 
+# make bench BENCH_ARGS="--n 100000" for the full dispatch run.
 bench: setup
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # Regenerate the pinned lock file after changing pyproject.toml.
 lock:

@@ -137,7 +137,7 @@ def quiet_day(request: HttpRequest, token: str) -> HttpResponse:
     with translation.override(client.language):
         if request.method == "POST":
             pauses.pause(client, days=1)
-            ctx = {"client": client, "until": pauses.resumes_at(client)}
+            ctx: dict[str, object] = {"client": client, "until": pauses.resumes_at(client)}
             return render(request, "clients/quiet_day_set.html", ctx)
         ctx = {"client": client, "token": token, "late": pauses.is_late_evening(client)}
         return render(request, "clients/quiet_day.html", ctx)

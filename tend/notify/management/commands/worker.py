@@ -6,7 +6,7 @@ import os
 import secrets
 import signal
 import socket
-import time
+import threading
 from types import FrameType
 from typing import Any
 
@@ -29,24 +29,26 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.running = True
+        self.stopped = threading.Event()
+        worker = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.dispatcher = Dispatcher(worker, batch=options["batch"])
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
-        worker = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
-        dispatcher = Dispatcher(worker, batch=options["batch"])
         self.stdout.write(f"Worker {worker} started.")
         try:
-            while self.running:
+            while not self.stopped.is_set():
                 close_old_connections()
-                found = dispatcher.step()
+                found = self.dispatcher.step()
                 if not found:
                     if options["drain"]:
                         break
-                    dispatcher.close()
-                    time.sleep(options["interval"])
+                    self.dispatcher.close()
+                    self.stopped.wait(options["interval"])
         finally:
-            dispatcher.close()
+            self.dispatcher.close()
         self.stdout.write(f"Worker {worker} stopped.")
 
     def stop(self, signum: int, frame: FrameType | None) -> None:
-        self.running = False
+        """Finish the message in hand, give the rest of the batch back, and exit."""
+        self.dispatcher.stop()
+        self.stopped.set()

@@ -1,0 +1,137 @@
+"""The check-in email as it goes over the wire: MIME written by Tend, read by anyone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+from email.message import EmailMessage
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from tend.checkins.models import CheckIn, State
+from tend.clients.models import Client
+from tend.notify import checkin_email
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def due_checkin(client: Client, sequence: int = 1) -> CheckIn:
+    session = factories.SessionFactory(client=client)
+    now = timezone.now()
+    return CheckIn.objects.create(
+        practice=client.practice,
+        client=client,
+        session=session,
+        state=State.SCHEDULED,
+        sequence=sequence,
+        due_at=now,
+        closes_at=now + dt.timedelta(days=2),
+    )
+
+
+def parse(data: bytes) -> EmailMessage:
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def body(message: EmailMessage, kind: str) -> str:
+    """A part's text, with the wire's CRLF line ends read as newlines."""
+    part = message.get_body(preferencelist=(kind,))
+    assert part is not None
+    return str(part.get_content()).replace("\r\n", "\n")
+
+
+def test_the_bytes_say_what_was_rendered_in_any_reader(carmen: Client) -> None:
+    carmen.name = "Carmen López-Ñúñez de la Peña y Villalobos, who has a very long name indeed"
+    carmen.save()
+    checkin = due_checkin(carmen)
+    mail = checkin_email.build(checkin, key=f"checkin:{checkin.pk}")
+    data = mail.as_bytes()
+
+    # 7-bit, CRLF only, no line over 998 octets: fit for any SMTP server.
+    assert data.isascii()
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert max(len(line) for line in data.split(b"\r\n")) <= 998
+
+    message = parse(data)
+    assert message.defects == []
+    assert message["Subject"] == mail.subject
+    assert "López" in mail.subject
+    assert message["From"] == settings.DEFAULT_FROM_EMAIL
+    assert message["To"] == "carmen@example.com"
+    assert message["Message-ID"] == checkin_email.message_id(f"checkin:{checkin.pk}")
+    assert message["Date"].datetime.tzinfo is not None
+    assert message.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
+    assert body(message, "plain") == mail.text
+    assert body(message, "html") == mail.html
+    assert "Carmen López-Ñúñez" in body(message, "plain")
+
+    # The way out is a plain <URL> that mail apps can use, not an encoded word.
+    assert mail.headers["List-Unsubscribe"].startswith("<http")
+    assert f"List-Unsubscribe: {mail.headers['List-Unsubscribe']}\r\n".encode() in data
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["Auto-Submitted"] == "auto-generated"
+
+
+def test_it_reads_the_same_as_djangos_own_rendering_of_the_email(carmen: Client) -> None:
+    checkin = due_checkin(carmen)
+    mail = checkin_email.build(checkin, key=f"checkin:{checkin.pk}")
+    ours = parse(mail.as_bytes())
+    djangos = parse(mail.as_message().message(policy=email.policy.SMTP).as_bytes())
+
+    for header in ("Subject", "From", "To", "Message-ID", "List-Unsubscribe", "Auto-Submitted"):
+        assert ours[header] == djangos[header], header
+    for kind in ("plain", "html"):
+        assert body(ours, kind) == body(djangos, kind)
+
+
+def test_a_name_cannot_add_a_header(alice: factories.Practitioner) -> None:
+    client = factories.ClientFactory(practitioner=alice, name="Eve\r\nBcc: everyone@example.com")
+    message = parse(checkin_email.build(due_checkin(client), key="checkin:1").as_bytes())
+
+    assert message["Bcc"] is None
+    assert "Bcc" in message["Subject"]
+
+
+def test_plain_text_that_looks_encoded_is_encoded() -> None:
+    mail = checkin_email.CheckinEmail("a@example.com", "=?utf-8?q?Boss?= says hi", "x", "<p>x</p>")
+    data = mail.as_bytes()
+
+    assert b"Subject: =?utf-8?q?Boss?= says hi" not in data
+    assert parse(data)["Subject"] == "=?utf-8?q?Boss?= says hi"
+
+
+@pytest.mark.parametrize(
+    ("address", "wire"),
+    [
+        ("dana@example.com", "dana@example.com"),
+        ("dana@bücher.example", "dana@xn--bcher-kva.example"),
+    ],
+)
+def test_addresses_go_out_in_ascii(address: str, wire: str) -> None:
+    assert checkin_email.envelope_address(address) == wire
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["", "dana", "@example.com", "dana@", "dána@example.com", "a b@example.com", "a@b\r\nc"],
+)
+def test_an_address_no_server_would_take_is_refused(address: str) -> None:
+    with pytest.raises(ValueError, match="not a deliverable address"):
+        checkin_email.envelope_address(address)
+
+
+def test_the_sender_comes_from_the_settings_with_its_name_encoded() -> None:
+    header, envelope = checkin_email.sender("Tend Clínica <hola@clínica.example>")
+
+    assert envelope == "hola@xn--clnica-4va.example"
+    assert header.isascii()
+    assert parse(f"From: {header}\r\n\r\n".encode())["From"].addresses[0].display_name == (
+        "Tend Clínica"
+    )
