@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.urls import reverse
 
 from tend.checkins.models import QuickAnswer
+from tend.lib.signed_urls import signed_url
 
 SALT = "tend.checkins.answer"
 MORE = "more"  # not an answer: opens the fuller check-in form
@@ -33,8 +33,7 @@ class AnswerLink:
 
 
 def answer_url(checkin_id: int, answer: str) -> str:
-    token = signing.dumps([checkin_id, answer], salt=SALT)
-    return settings.SITE_URL + reverse("checkins:answer", args=[token])
+    return signed_url("checkins:answer", [checkin_id, answer], salt=SALT)
 
 
 def _parse(value: object) -> AnswerLink | None:

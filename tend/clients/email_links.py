@@ -11,16 +11,16 @@ import datetime as dt
 
 from django.conf import settings
 from django.core import signing
-from django.urls import reverse
+
+from tend.lib.signed_urls import signed_url
 
 STOP, QUIET_DAY = "stop", "quiet"
 SALT = "tend.clients.email-links"
 
 
 def url(client_id: int, action: str) -> str:
-    token = signing.dumps([client_id, action], salt=SALT)
     name = "client:emails_stop" if action == STOP else "client:quiet_day"
-    return settings.SITE_URL + reverse(name, args=[token])
+    return signed_url(name, [client_id, action], salt=SALT)
 
 
 def read(token: str, action: str) -> int | None:
