@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from tend.care import followup
 from tend.checkins.models import CheckIn, State
 from tend.clients import pauses
 from tend.notify import checkin_email
@@ -203,7 +204,8 @@ class Dispatcher:
         to_send = []
         for checkin in rows:
             if pauses.is_paused(checkin.client):
-                _finish(checkin, self.worker, reminder, cancel="paused")
+                if reminder or not _hold_until_resume(checkin, self.worker):
+                    _finish(checkin, self.worker, reminder, cancel="paused")
                 outcome.skipped += 1
             elif checkin.client.emails_stopped_at is not None:
                 _finish(checkin, self.worker, reminder)  # open in the app, no email
@@ -360,6 +362,29 @@ def _mark_sent_sql(vendor: str) -> str:
     return (
         f"UPDATE {table} SET {state} = %s, {names['sent_at']} = %s, {owner} = %s, "  # noqa: S608
         f"{names['lease_until']} = NULL WHERE {names['id']} = %s AND {owner} = %s AND {state} = %s"
+    )
+
+
+def _hold_until_resume(checkin: CheckIn, worker: str) -> bool:
+    """A check-in that falls in a pause waits for its end, unless another will be there.
+
+    So after a quiet day or a week away the client hears from Tend once, gently, rather
+    than not at all (or all at once).
+    """
+    client = checkin.client
+    resume = pauses.resumes_at(client)
+    if resume is None:
+        return False
+    gap = dt.timedelta(minutes=settings.CHECKIN_MIN_GAP_MINUTES)
+    others = CheckIn.objects.filter(client=client, state=State.SCHEDULED, due_at__lte=resume + gap)
+    if others.exclude(pk=checkin.pk).exists():
+        return False
+    remind, closes = followup.window(client, resume)
+    held = CheckIn.objects.filter(pk=checkin.pk, lease_owner=worker, state=State.SCHEDULED)
+    return bool(
+        held.update(
+            due_at=resume, remind_at=remind, closes_at=closes, lease_owner="", lease_until=None
+        )
     )
 
 

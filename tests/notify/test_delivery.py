@@ -30,6 +30,7 @@ from django.utils.translation import gettext
 from tend.care import plans
 from tend.care.models import AftercarePlan, Session
 from tend.checkins.models import CheckIn, QuickAnswer, State
+from tend.clients import pauses
 from tend.clients.models import Client
 from tend.notify.dispatch import Dispatcher
 from tend.notify.models import Delivery
@@ -553,27 +554,52 @@ def test_guidance_written_for_the_session_is_what_the_client_reads(
     assert "Today's session was a gentle one." not in body
 
 
-def test_a_paused_client_hears_nothing_and_the_check_in_is_let_go(
+def test_a_paused_client_hears_nothing_until_the_pause_ends_and_then_once(
     clock: Any, gentle: Session, smtp_inbox: Inbox, as_alice: HttpClient, dana: Client
 ) -> None:
     clock.move_to(FIRST_DUE - dt.timedelta(hours=1))  # 09:00 in Madrid
     signed_in_as(dana).post("/c/followup/", {"action": "pause_1"})
+    resume = pauses.resumes_at(Client.objects.get(pk=dana.pk))
+    assert resume is not None
 
     clock.move_to(FIRST_DUE)
     dispatch()
 
     assert smtp_inbox.messages == []
     checkin = first_checkin(gentle)
-    assert (checkin.state, checkin.cancel_reason) == (State.CANCELLED, "paused")
-    assert followups(text(as_alice.get(f"/clients/{dana.pk}/")))[0] == (
-        "Wed 13 May, 08:00 cancelled (the client paused follow-up)"
-    )
+    assert (checkin.state, checkin.due_at) == (State.SCHEDULED, resume)
 
-    # The next check-in, after the quiet day, goes out as usual.
-    clock.move_to(FIRST_DUE + dt.timedelta(days=6))
+    # When the quiet day is over, the check-in that waited goes out, once.
+    clock.move_to(resume)
+    dispatch()
     dispatch()
     [message] = smtp_inbox.messages
     assert message["Subject"] == "How are you, Dana Fox?"
+    assert first_checkin(gentle).state == State.SENT
+
+
+def test_check_ins_that_fall_in_a_long_pause_become_one_when_it_ends(
+    clock: Any, gentle: Session, smtp_inbox: Inbox, as_alice: HttpClient, dana: Client
+) -> None:
+    clock.move_to(FIRST_DUE - dt.timedelta(hours=1))
+    signed_in_as(dana).post("/c/followup/", {"action": "pause_7"})
+    resume = pauses.resumes_at(Client.objects.get(pk=dana.pk))
+    assert resume is not None
+
+    for day in range(7):  # the whole pause: both check-ins fall in it
+        clock.move_to(FIRST_DUE + dt.timedelta(days=day))
+        assert timezone.now() < resume
+        dispatch()
+    assert smtp_inbox.messages == []
+    states = [c.state for c in CheckIn.objects.filter(session=gentle).order_by("sequence")]
+    assert states == [State.CANCELLED, State.SCHEDULED]
+    assert followups(text(as_alice.get(f"/clients/{dana.pk}/")))[0].endswith(
+        "cancelled (the client paused follow-up)"
+    )
+
+    clock.move_to(resume)
+    dispatch()
+    assert len(smtp_inbox.messages) == 1
 
 
 def test_a_pause_that_starts_after_the_check_in_went_out_holds_back_the_reminder(
