@@ -18,8 +18,10 @@ from email.header import Header
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.template.defaultfilters import linebreaksbr
 from django.utils import translation
 from django.utils.encoding import punycode
+from django.utils.html import escape
 
 from tend.care import plans
 from tend.checkins import answer_links
@@ -128,36 +130,68 @@ def _part(subtype: str, text: str) -> list[bytes]:
     ]
 
 
-def build(checkin: CheckIn, *, key: str, reminder: bool = False) -> CheckinEmail:
-    client = checkin.client
-    language = client.language
+# Stand-ins for what differs per message, so the templates render once per language and kind.
+_SLOTS = ("client", "practitioner", "guidance", "more", "quiet", "stop", *QuickAnswer.values)
+
+
+def _slot(name: str) -> str:
+    return f"TENDSLOT{name.upper()}X"
+
+
+@functools.lru_cache(maxsize=32)
+def _skeleton(language: str, reminder: bool, with_guidance: bool) -> tuple[str, str, str]:
+    """Subject, text and HTML with a stand-in for every per-message value."""
     with translation.override(language):
         answers = [
-            {"label": str(label), "url": answer_links.answer_url(checkin.pk, value)}
-            for value, label in QuickAnswer.choices
+            {"label": str(label), "url": _slot(value)} for value, label in QuickAnswer.choices
         ]
-        guidance = ""
-        if checkin.sequence == 1 and checkin.session is not None and not reminder:
-            guidance = plans.guidance_for(checkin.session, language)
-    stop_url = email_links.url(client.pk, email_links.STOP)
-    subject, text, html = emails.render(
+    return emails.render(
         "notify/emails/checkin",
         language,
         {
-            "client": client,
-            "practitioner": client.practitioner,
+            "client": {"name": _slot("client")},
+            "practitioner": {"name": _slot("practitioner")},
             "reminder": reminder,
-            "guidance": guidance,
+            "guidance": _slot("guidance") if with_guidance else "",
             "answers": answers,
-            "more_url": answer_links.answer_url(checkin.pk, answer_links.MORE),
-            "quiet_url": email_links.url(client.pk, email_links.QUIET_DAY),
-            "stop_url": stop_url,
+            "more_url": _slot("more"),
+            "quiet_url": _slot("quiet"),
+            "stop_url": _slot("stop"),
         },
     )
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    for name, value in values.items():
+        template = template.replace(_slot(name), value)
+    return template
+
+
+def build(checkin: CheckIn, *, key: str, reminder: bool = False) -> CheckinEmail:
+    client = checkin.client
+    language = client.language
+    guidance = ""
+    if checkin.sequence == 1 and checkin.session is not None and not reminder:
+        guidance = plans.guidance_for(checkin.session, language)
+    stop_url = email_links.url(client.pk, email_links.STOP)
+    values = {
+        "client": client.name,
+        "practitioner": client.practitioner.name,
+        "guidance": guidance,
+        "more": answer_links.answer_url(checkin.pk, answer_links.MORE),
+        "quiet": email_links.url(client.pk, email_links.QUIET_DAY),
+        "stop": stop_url,
+        **{value: answer_links.answer_url(checkin.pk, value) for value in QuickAnswer.values},
+    }
+    subject, text, html = _skeleton(language, reminder, bool(guidance))
+    escaped: dict[str, str] = {name: str(escape(value)) for name, value in values.items()}
+    escaped["guidance"] = linebreaksbr(guidance, autoescape=True)
     headers = {
         "Message-ID": message_id(key),
         "List-Unsubscribe": f"<{stop_url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Auto-Submitted": "auto-generated",
     }
-    return CheckinEmail(client.email, subject, text, html, headers)
+    return CheckinEmail(
+        client.email, _fill(subject, values), _fill(text, values), _fill(html, escaped), headers
+    )

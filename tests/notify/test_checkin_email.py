@@ -135,3 +135,31 @@ def test_the_sender_comes_from_the_settings_with_its_name_encoded() -> None:
     assert parse(f"From: {header}\r\n\r\n".encode())["From"].addresses[0].display_name == (
         "Tend Clínica"
     )
+
+
+def test_names_with_quotes_and_angle_brackets_read_as_written_everywhere(
+    alice: factories.Practitioner,
+) -> None:
+    alice.name = "Ana <O'Hara> & Co"
+    alice.save()
+    client = factories.ClientFactory(practitioner=alice, name="Siobhán O'Brien <3")
+    message = parse(checkin_email.build(due_checkin(client), key="checkin:1").as_bytes())
+    assert message["Subject"] == "How are you, Siobhán O'Brien <3?"
+    text = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",))
+    assert text is not None and html is not None
+    assert "Hello Siobhán O'Brien <3," in text.get_content()
+    assert "Ana <O'Hara> & Co asked Tend" in text.get_content()
+    assert "Siobhán O&#x27;Brien &lt;3" in html.get_content()
+    assert "Ana &lt;O&#x27;Hara&gt; &amp; Co" in html.get_content()
+    assert "<O'Hara>" not in html.get_content()
+
+
+def test_each_message_carries_its_own_links(carmen: Client) -> None:
+    first = checkin_email.build(due_checkin(carmen), key="checkin:a")
+    second = checkin_email.build(due_checkin(carmen, sequence=2), key="checkin:b")
+    assert "TENDSLOT" not in first.text + first.html + first.subject
+    first_links = {line for line in first.text.splitlines() if "/a/" in line}
+    second_links = {line for line in second.text.splitlines() if "/a/" in line}
+    assert len(first_links) == 6
+    assert not first_links & second_links
