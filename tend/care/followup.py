@@ -112,12 +112,6 @@ def supersede_before(session: Session) -> int:
     )
 
 
-def cancel_unsent(session: Session, reason: str) -> int:
-    return CheckIn.objects.filter(session=session, state=State.SCHEDULED).update(
-        state=State.CANCELLED, cancel_reason=reason
-    )
-
-
 def refit(client: Client) -> int:
     """The client's quiet hours or zone changed: move what hasn't gone out to fit them."""
     now = timezone.now()

@@ -49,13 +49,6 @@ class FreshLinkForm(forms.Form):
     )
 
 
-class LanguageForm(forms.ModelForm[Client]):
-    class Meta:
-        model = Client
-        fields = ("language",)
-        labels = {"language": _("Language")}
-
-
 class ClientPreferencesForm(forms.ModelForm[Client]):
     timezone = forms.ChoiceField(label=_("Time zone"), choices=timezones.choices)
 

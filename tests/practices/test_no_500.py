@@ -22,7 +22,7 @@ from tend.care.models import AftercarePlan, Session
 from tend.checkins.forms import CheckInForm
 from tend.checkins.models import CheckIn
 from tend.clients import links
-from tend.clients.forms import ClientForm, ClientPreferencesForm, FreshLinkForm, LanguageForm
+from tend.clients.forms import ClientForm, ClientPreferencesForm, FreshLinkForm
 from tend.clients.models import Client
 from tend.practices.forms import AccountForm, SignInForm
 from tend.practices.models import Practitioner
@@ -36,7 +36,6 @@ FORMS: list[type[forms.BaseForm]] = [
     ClientForm,
     ClientPreferencesForm,
     FreshLinkForm,
-    LanguageForm,
     SessionForm,
     CheckInForm,
     AccountForm,
