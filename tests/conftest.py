@@ -47,6 +47,14 @@ def carmen(alice: Practitioner) -> Client:
 
 
 @pytest.fixture
+def dana(alice: Practitioner) -> Client:
+    """Alice's English-speaking client in Madrid, quiet from 21:00 to 08:00 (the default)."""
+    return factories.ClientFactory(
+        practitioner=alice, name="Dana Fox", email="dana@example.com", timezone="Europe/Madrid"
+    )
+
+
+@pytest.fixture
 def as_alice(alice: Practitioner) -> HttpClient:
     http = HttpClient()
     http.force_login(alice)

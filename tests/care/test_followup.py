@@ -38,14 +38,6 @@ def frozen_time() -> Any:
         yield traveller
 
 
-@pytest.fixture
-def dana(alice: Practitioner) -> Client:
-    """Alice's client in Madrid, quiet from 21:00 to 08:00 (Tend's default)."""
-    return factories.ClientFactory(
-        practitioner=alice, name="Dana Fox", email="dana@example.com", timezone="Europe/Madrid"
-    )
-
-
 def madrid(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2026, month, day, hour, minute, tzinfo=MADRID)
 

@@ -19,7 +19,6 @@ from tend.checkins import answer_links
 from tend.checkins.models import CheckIn, QuickAnswer, State
 from tend.clients.models import Client, SignInLink
 from tend.notify.dispatch import Dispatcher
-from tend.practices.models import Practitioner
 from tests import factories
 from tests.smtp import Inbox
 
@@ -33,13 +32,6 @@ SENT_AT = dt.datetime(2026, 5, 13, 8, 0, tzinfo=dt.UTC)  # a gentle session's +1
 def clock(db: None) -> Iterator[Any]:
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def dana(alice: Practitioner) -> Client:
-    return factories.ClientFactory(
-        practitioner=alice, name="Dana Fox", email="dana@example.com", timezone="Europe/Madrid"
-    )
 
 
 def sent_checkin(http: HttpClient, client: Client, clock: Any) -> CheckIn:

@@ -20,8 +20,6 @@ from tend.checkins.models import CheckIn, State
 from tend.clients import email_links
 from tend.clients.models import Client
 from tend.notify.dispatch import Dispatcher
-from tend.practices.models import Practitioner
-from tests import factories
 from tests.conftest import signed_in_as
 from tests.smtp import Inbox
 
@@ -37,13 +35,6 @@ END_OF_NEXT_DAY = END_OF_THAT_DAY + dt.timedelta(days=1)
 def clock(db: None) -> Iterator[Any]:
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def dana(alice: Practitioner) -> Client:
-    return factories.ClientFactory(
-        practitioner=alice, name="Dana Fox", email="dana@example.com", timezone="Europe/Madrid"
-    )
 
 
 def receive_checkin(http: HttpClient, client: Client, clock: Any, inbox: Inbox) -> EmailMessage:

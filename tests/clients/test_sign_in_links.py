@@ -22,11 +22,6 @@ from tests.smtp import Inbox
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def dana(alice: Practitioner) -> Client:
-    return factories.ClientFactory(practitioner=alice, name="Dana Fox", email="dana@example.com")
-
-
 def text(response: Any) -> str:
     """What a person reads: the page with HTML entities turned back into characters."""
     return html.unescape(response.content.decode())

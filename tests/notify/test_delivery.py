@@ -306,14 +306,6 @@ FIRST_DUE = dt.datetime(2026, 5, 13, 8, 0, tzinfo=dt.UTC)  # gentle: +1d, 10:00 
 
 
 @pytest.fixture
-def dana(alice: Practitioner) -> Client:
-    """Alice's English-speaking client in Madrid, quiet from 21:00 to 08:00."""
-    return factories.ClientFactory(
-        practitioner=alice, name="Dana Fox", email="dana@example.com", timezone="Europe/Madrid"
-    )
-
-
-@pytest.fixture
 def clock(db: None) -> Iterator[Any]:
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
