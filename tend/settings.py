@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "tend.care",
     "tend.checkins",
     "tend.notify",
+    "tend.safety",
+    "tend.alerts",
 ]
 
 MIDDLEWARE = [

@@ -6,8 +6,10 @@ urlpatterns = [
     path("", include("tend.practices.urls")),
     path("clients/", include("tend.clients.urls")),
     path("sessions/", include("tend.care.urls")),
+    path("alerts/", include("tend.alerts.urls")),
     path("c/", include("tend.clients.client_urls")),
     path("", include("tend.checkins.urls")),
+    path("", include("tend.safety.urls")),
 ]
 
 handler400 = "tend.practices.errors.bad_request"

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -98,6 +100,17 @@ class CheckIn(models.Model):
     need = EncryptedTextField(blank=True, default="")
     wants_contact = models.BooleanField(null=True, blank=True)
     note = EncryptedTextField(blank=True, default="")
+    # What the safety screen made of the client's own words (none, concern or urgent).
+    safety_level = models.CharField(max_length=8, blank=True, default="")
+    # The first time a practitioner saw this answer: by opening it, acknowledging or replying.
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-answered_at",)
@@ -134,3 +147,22 @@ class CheckIn(models.Model):
             (_("Moved gently"), self.moved),
         ]
         return [(str(q), str(Basic(a).label)) for q, a in rows if a]
+
+
+class Reply(models.Model):
+    """A practitioner's words back to a client about one check-in; shown and emailed."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="replies")
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="replies")
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    body = EncryptedTextField()
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ("created_at",)
+
+    def __str__(self) -> str:
+        return f"reply {self.pk} to check-in {self.checkin_id}"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from tend.alerts import services as alerts
 from tend.care.models import Session
 from tend.checkins.models import CheckIn, QuickAnswer, State
 from tend.clients.models import Client
@@ -56,6 +58,7 @@ def _answer_fields(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@transaction.atomic
 def checkin_answer(
     *, client: Client, data: dict[str, Any], checkin: CheckIn | None = None
 ) -> CheckIn:
@@ -67,7 +70,7 @@ def checkin_answer(
     target = checkin or open_checkin(client)
     fields = _answer_fields(data)
     if target is None:
-        return CheckIn.objects.create(
+        target = CheckIn.objects.create(
             practice_id=client.practice_id,
             client=client,
             session=latest_session(client),
@@ -76,6 +79,8 @@ def checkin_answer(
             details_added_at=now,
             **fields,
         )
+        alerts.raise_for_answer(target)
+        return target
     if target.quick_answer == QuickAnswer.REACH_OUT and fields["wants_contact"] is None:
         fields["wants_contact"] = True
     for name, value in fields.items():
@@ -84,9 +89,11 @@ def checkin_answer(
     target.answered_at = target.answered_at or now
     target.details_added_at = now
     target.save()
+    alerts.raise_for_answer(target)
     return target
 
 
+@transaction.atomic
 def checkin_quick_answer(*, checkin_id: int, answer: str) -> bool:
     """Record a one-tap answer. False if the check-in was already answered or withdrawn."""
     values: dict[str, Any] = {
@@ -100,4 +107,7 @@ def checkin_quick_answer(*, checkin_id: int, answer: str) -> bool:
     else:
         values["activation"] = QUICK_ACTIVATION[QuickAnswer(answer)]
     updated = CheckIn.objects.filter(pk=checkin_id, state__in=ANSWERABLE).update(**values)
-    return updated == 1
+    if updated != 1:
+        return False
+    alerts.raise_for_answer(CheckIn.objects.select_related("client__practice").get(pk=checkin_id))
+    return True

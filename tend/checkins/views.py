@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from tend.alerts import services as alerts
+from tend.alerts.forms import ReplyForm
 from tend.care import plans
 from tend.care.models import Session
 from tend.checkins import services
@@ -30,7 +32,11 @@ def _home(request: HttpRequest, form: CheckInForm, status: int = 200) -> HttpRes
         .first()
     )
     answered = tenancy.scoped(request, CheckIn).filter(state=State.ANSWERED)
-    recent = answered.order_by("-answered_at")[:5]
+    recent = (
+        answered.select_related("seen_by")
+        .prefetch_related("replies__practitioner")
+        .order_by("-answered_at")[:5]
+    )
     latest = services.latest_session(request.client)  # type: ignore[attr-defined]
     guidance = plans.guidance_for(latest, request.LANGUAGE_CODE) if latest else ""
     ctx = {
@@ -67,6 +73,12 @@ def thanks(request: HttpRequest, checkin_id: int) -> HttpResponse:
 @login_required
 def checkin_detail(request: PractitionerRequest, checkin_id: int) -> HttpResponse:
     checkin = tenancy.get_or_404(
-        request, CheckIn.objects.select_related("client", "session"), pk=checkin_id
+        request, CheckIn.objects.select_related("client", "session", "seen_by"), pk=checkin_id
     )
-    return render(request, "checkins/detail.html", {"checkin": checkin})
+    alerts.mark_seen(checkin, request.user)  # opening it is seeing it
+    ctx = {
+        "checkin": checkin,
+        "replies": checkin.replies.select_related("practitioner"),
+        "reply_form": ReplyForm(),
+    }
+    return render(request, "checkins/detail.html", ctx)

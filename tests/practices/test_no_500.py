@@ -17,6 +17,8 @@ from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tend.alerts import services as alert_services
+from tend.alerts.models import Kind, Level
 from tend.care.forms import SessionForm
 from tend.care.models import AftercarePlan, Session
 from tend.checkins.forms import CheckInForm
@@ -85,7 +87,9 @@ def records(alice: Practitioner, carmen: Client, smtp_inbox: Inbox) -> dict[str,
     checkin = factories.CheckInFactory(client=carmen, session=session)
     token = links.link_create(client=carmen).rstrip("/").rsplit("/", 1)[1]
     plan = AftercarePlan.objects.create(practice=alice.practice, intensity="gentle", hours=[24])
+    alert = alert_services.open_alert(carmen, Kind.CONTACT, Level.URGENT, {}, checkin=checkin)
     return {
+        "alert_id": [alert.pk, *ID_JUNK],
         "plan_id": [plan.pk, *ID_JUNK],
         "client_id": [carmen.pk, *ID_JUNK],
         "session_id": [session.pk, *ID_JUNK],

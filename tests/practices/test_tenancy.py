@@ -20,8 +20,10 @@ from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from tend.alerts import services as alert_services
+from tend.alerts.models import Alert, AlertEvent, Kind, Level
 from tend.care.models import AftercarePlan, Session
-from tend.checkins.models import CheckIn
+from tend.checkins.models import CheckIn, Reply
 from tend.clients.models import Client, SignInLink
 from tend.practices import tenancy
 from tend.practices.models import Practitioner
@@ -37,6 +39,7 @@ RECORD_KWARGS = {
     "session_id": "session",
     "checkin_id": "checkin",
     "plan_id": "plan",
+    "alert_id": "alert",
 }
 
 
@@ -88,6 +91,14 @@ def nothing(world: World) -> dict[str, str]:
     return {}
 
 
+def resolve_form(world: World) -> dict[str, str]:
+    return {"note": "Called her; she is with her sister tonight."}
+
+
+def reply_form(world: World) -> dict[str, str]:
+    return {"reply": "Thank you for telling me. I'll call you this afternoon."}
+
+
 @dataclass(frozen=True)
 class Route:
     """One URL naming a record. `post` is a valid form for it, or None if it takes no POST."""
@@ -121,6 +132,10 @@ MATRIX = [
     Route("checkins:thanks", audience="client"),
     Route("care:plan_edit", post=plan_form),
     Route("care:plan_delete", post=nothing),
+    Route("alerts:detail"),
+    Route("alerts:resolve", post=resolve_form, get=False),
+    Route("alerts:acknowledge", post=nothing, get=False),
+    Route("alerts:reply", post=reply_form, get=False),
 ]
 
 
@@ -166,7 +181,12 @@ def world(alice: Practitioner, bob: Practitioner, carmen: Client) -> World:
     alice.refresh_from_db()
     bob.refresh_from_db()
     w = World(alice, bob, carmen, dana, session, checkin, plan)
+    # One alert in hand (to resolve) and one still open (to acknowledge).
+    in_hand = alert_services.open_alert(carmen, Kind.CONTACT, Level.NORMAL, {}, checkin=checkin)
+    alert_services.acknowledge([in_hand], alice)
+    alert_services.open_alert(carmen, Kind.ACTIVATION, Level.NORMAL, {"activation": 9})
     w.records = {
+        "alert": in_hand.pk,
         "client": carmen.pk,
         "session": session.pk,
         "checkin": checkin.pk,
@@ -177,7 +197,7 @@ def world(alice: Practitioner, bob: Practitioner, carmen: Client) -> World:
 
 def everything() -> dict[str, list[dict[str, Any]]]:
     """Every row a request could touch, as plain values (encrypted text decrypted)."""
-    models = (Client, Session, CheckIn, SignInLink, AftercarePlan)
+    models = (Client, Session, CheckIn, SignInLink, AftercarePlan, Alert, AlertEvent, Reply)
     return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
 
 

@@ -1,0 +1,282 @@
+"""Opening, acknowledging and resolving alerts; marking answers seen; replying.
+
+Every function here takes rows already scoped to a practice (views use tenancy) and keeps
+a record of what was done in `AlertEvent`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from tend.alerts import escalation, signals
+from tend.alerts.models import Alert, AlertEvent, AlertState, Kind, Level
+from tend.care.followup import client_zone
+from tend.care.models import Intensity, Session
+from tend.checkins.models import CheckIn, Reply, State
+from tend.clients.models import Client
+from tend.practices.models import Practice, Practitioner
+from tend.safety.screening import screen
+
+Action = AlertEvent.Action
+
+
+def thresholds(practice: Practice) -> signals.Thresholds:
+    return signals.Thresholds(
+        activation=practice.activation_threshold,
+        baseline_jump=practice.baseline_jump,
+        basics_days=practice.basics_days,
+    )
+
+
+def _answer(checkin: CheckIn) -> signals.Answer:
+    return signals.Answer(
+        at=checkin.answered_at or timezone.now(),
+        activation=checkin.activation,
+        wants_contact=checkin.wants_contact,
+        slept=checkin.slept,
+        ate=checkin.ate,
+        safety=checkin.safety_level,
+    )
+
+
+def screen_words(checkin: CheckIn, language: str) -> str:
+    """The safety screen's level for everything the client wrote in this check-in."""
+    words = "\n".join(text for text in (checkin.note, checkin.need) if text.strip())
+    if not words:
+        return ""
+    level = screen(words, language).level
+    if level == "none":
+        # People write in more than one language: what the client's own lexicon finds
+        # nothing in, every lexicon reads once more ("und" is no language in particular).
+        level = screen(words, "und").level
+    return level
+
+
+def raise_for_answer(checkin: CheckIn) -> list[Alert]:
+    """Screen a fresh answer, then open (or add to) an alert for each signal it raises."""
+    client = checkin.client
+    level = screen_words(checkin, client.language)
+    if level != checkin.safety_level:
+        checkin.safety_level = level
+        CheckIn.objects.filter(pk=checkin.pk).update(safety_level=level)
+    at = checkin.answered_at or timezone.now()
+    since = at - dt.timedelta(days=signals.BASELINE_DAYS)
+    earlier = [
+        signals.Answer(at=row.answered_at, activation=row.activation, slept=row.slept, ate=row.ate)
+        for row in CheckIn.objects.filter(
+            client=client, state=State.ANSWERED, answered_at__gte=since, answered_at__lt=at
+        )
+        .exclude(pk=checkin.pk)
+        .only("answered_at", "activation", "slept", "ate")
+        .order_by("-answered_at")[:200]
+        if row.answered_at is not None
+    ]
+    found = signals.for_answer(
+        _answer(checkin), earlier, thresholds(client.practice), client_zone(client)
+    )
+    return [open_alert(client, s.kind, s.level, s.detail, checkin=checkin, at=at) for s in found]
+
+
+def open_alert(
+    client: Client,
+    kind: str,
+    level: str,
+    detail: Mapping[str, object],
+    *,
+    checkin: CheckIn | None = None,
+    at: dt.datetime | None = None,
+) -> Alert:
+    """Open an alert, or, while one of this kind is open for the client, add to that one."""
+    at = at or timezone.now()
+    try:
+        with transaction.atomic():
+            alert = Alert(
+                practice_id=client.practice_id,
+                client=client,
+                checkin=checkin,
+                kind=kind,
+                level=level,
+                detail=dict(detail),
+                opened_at=at,
+            )
+            alert.save()
+            AlertEvent.objects.create(
+                practice_id=client.practice_id, alert=alert, at=at, action=Action.OPENED
+            )
+            escalation.start(alert, at)
+            alert.save()
+            return alert
+    except IntegrityError:
+        pass  # one is open already: the same signal again
+    with transaction.atomic():
+        existing = (
+            Alert.objects.select_for_update()
+            .filter(client=client, kind=kind, state=AlertState.OPEN)
+            .first()
+        )
+        if existing is None:  # acknowledged in the meantime: this is a new signal
+            return open_alert(client, kind, level, detail, checkin=checkin, at=at)
+        alert = existing
+        AlertEvent.objects.create(
+            practice_id=client.practice_id, alert=alert, at=at, action=Action.REPEATED
+        )
+        alert.detail = dict(detail)
+        alert.checkin = checkin or alert.checkin
+        if level == Level.URGENT and alert.level != Level.URGENT:
+            alert.level = Level.URGENT
+            escalation.start(alert, at)  # more serious now: tell someone at once
+        alert.save()
+        return alert
+
+
+def silent_after_intense(now: dt.datetime | None = None) -> int:
+    """Open an alert for each client gone quiet after an intense session. Returns how many.
+
+    Quiet means: their latest session was intense, check-ins have gone out since, and for
+    the practice's number of hours nothing has come back.
+    """
+    now = now or timezone.now()
+    later_session = Session.objects.filter(
+        client=OuterRef("client"), starts_at__gt=OuterRef("starts_at"), starts_at__lte=now
+    )
+    answered_since = CheckIn.objects.filter(
+        client=OuterRef("client"), state=State.ANSWERED, answered_at__gte=OuterRef("starts_at")
+    )
+    asked = CheckIn.objects.filter(session=OuterRef("pk"), state__in=(State.SENT, State.MISSED))
+    alerted = Alert.objects.filter(
+        client=OuterRef("client"), kind=Kind.SILENCE, opened_at__gte=OuterRef("starts_at")
+    )
+    candidates = (
+        Session.objects.filter(
+            intensity=Intensity.INTENSE,
+            starts_at__gte=now - dt.timedelta(days=14),
+            starts_at__lte=now - dt.timedelta(hours=6),
+        )
+        .filter(Exists(asked))
+        .exclude(Exists(later_session))
+        .exclude(Exists(answered_since))
+        .exclude(Exists(alerted))
+        .select_related("client", "practice")
+        .only("starts_at", "client", "practice__silence_hours")
+    )
+    opened = 0
+    for session in candidates:
+        hours = int((now - session.starts_at).total_seconds() // 3600)
+        if hours >= session.practice.silence_hours:
+            detail = {"hours": hours, "session": session.pk}
+            open_alert(session.client, Kind.SILENCE, Level.NORMAL, detail, at=now)
+            opened += 1
+    return opened
+
+
+def mark_seen(checkin: CheckIn, practitioner: Practitioner, at: dt.datetime | None = None) -> None:
+    """The client will see who saw their answer and when; the first look is the one kept."""
+    if checkin.state != State.ANSWERED or checkin.seen_at is not None:
+        return
+    at = at or timezone.now()
+    updated = CheckIn.objects.filter(pk=checkin.pk, seen_at__isnull=True).update(
+        seen_by=practitioner, seen_at=at
+    )
+    if updated:
+        checkin.seen_by, checkin.seen_at = practitioner, at
+
+
+def acknowledge(
+    alerts: Iterable[Alert], practitioner: Practitioner, reply_text: str = ""
+) -> list[Alert]:
+    """One click: these alerts are in hand. Stops their escalation. Optionally reply."""
+    now = timezone.now()
+    done = []
+    with transaction.atomic():
+        for alert in alerts:
+            updated = Alert.objects.filter(pk=alert.pk, state=AlertState.OPEN).update(
+                state=AlertState.ACKNOWLEDGED,
+                acknowledged_by=practitioner,
+                acknowledged_at=now,
+                escalate_at=None,
+                lease_owner="",
+                lease_until=None,
+            )
+            if not updated:
+                continue  # someone else got there first; nothing to add
+            AlertEvent.objects.create(
+                practice_id=alert.practice_id,
+                alert=alert,
+                at=now,
+                action=Action.ACKNOWLEDGED,
+                practitioner=practitioner,
+            )
+            alert.state, alert.acknowledged_by, alert.acknowledged_at = (
+                AlertState.ACKNOWLEDGED,
+                practitioner,
+                now,
+            )
+            done.append(alert)
+            if alert.checkin is not None:
+                mark_seen(alert.checkin, practitioner, now)
+        reply_to = next((a.checkin for a in done if a.checkin is not None), None)
+        if reply_text.strip() and reply_to is not None:
+            reply(reply_to, practitioner, reply_text, alerts=done)
+    return done
+
+
+def resolve(alert: Alert, practitioner: Practitioner, note: str = "") -> bool:
+    """Close an acknowledged alert with a short note of what was done."""
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Alert.objects.filter(pk=alert.pk, state=AlertState.ACKNOWLEDGED).update(
+            state=AlertState.RESOLVED, resolved_by=practitioner, resolved_at=now
+        )
+        if not updated:
+            return False
+        alert.resolution = note.strip()
+        alert.save(update_fields=["resolution"])
+        AlertEvent.objects.create(
+            practice_id=alert.practice_id,
+            alert=alert,
+            at=now,
+            action=Action.RESOLVED,
+            practitioner=practitioner,
+        )
+    return True
+
+
+def reply(
+    checkin: CheckIn, practitioner: Practitioner, body: str, alerts: Iterable[Alert] = ()
+) -> Reply:
+    """Words back to the client about a check-in: shown to them in Tend and emailed."""
+    now = timezone.now()
+    with transaction.atomic():
+        message = Reply.objects.create(
+            practice_id=checkin.practice_id,
+            client_id=checkin.client_id,
+            checkin=checkin,
+            practitioner=practitioner,
+            body=body.strip(),
+            created_at=now,
+        )
+        mark_seen(checkin, practitioner, now)
+        open_alerts = list(alerts) or list(checkin.alerts.exclude(state=AlertState.RESOLVED))
+        AlertEvent.objects.bulk_create(
+            AlertEvent(
+                practice_id=alert.practice_id,
+                alert=alert,
+                at=now,
+                action=Action.REPLIED,
+                practitioner=practitioner,
+            )
+            for alert in open_alerts
+        )
+        transaction.on_commit(lambda: _email_reply(message))
+    return message
+
+
+def _email_reply(message: Reply) -> None:
+    from tend.alerts import reply_email
+
+    reply_email.send(message)

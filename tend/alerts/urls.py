@@ -1,0 +1,11 @@
+from django.urls import path
+
+from tend.alerts import views
+
+app_name = "alerts"
+urlpatterns = [
+    path("<int:alert_id>/", views.alert_detail, name="detail"),
+    path("<int:alert_id>/resolve/", views.resolve, name="resolve"),
+    path("client/<int:client_id>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("checkin/<int:checkin_id>/reply/", views.reply, name="reply"),
+]

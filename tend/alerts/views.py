@@ -1,0 +1,129 @@
+"""The practitioner's queue, and acting on alerts: acknowledge, reply, resolve."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tend.alerts import queue, reasons, services
+from tend.alerts.forms import AcknowledgeForm, ReplyForm, ResolveForm
+from tend.alerts.models import Alert, AlertState
+from tend.checkins.models import CheckIn, State
+from tend.clients.models import Client
+from tend.practices import tenancy
+from tend.practices.models import Practitioner
+from tend.practices.requests import PractitionerRequest
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return needs_you_now(request)  # type: ignore[arg-type]
+    if getattr(request, "client", None) is not None:
+        return redirect("checkins:home")
+    return redirect("login")
+
+
+@login_required
+def needs_you_now(request: PractitionerRequest) -> HttpResponse:
+    is_admin = request.user.role == Practitioner.Role.ADMIN
+    everyone = is_admin and request.GET.get("all") == "1"
+    entries, waiting = queue.needs_you_now(request.user, everyone=everyone)
+    ctx = {
+        "entries": entries,
+        "waiting": waiting,
+        "everyone": everyone,
+        "is_admin": is_admin,
+        "form": AcknowledgeForm(),
+    }
+    return render(request, "alerts/queue.html", ctx)
+
+
+@require_POST
+@login_required
+def acknowledge(request: PractitionerRequest, client_id: int) -> HttpResponse:
+    """One click: everything open for this client that this person can see is in hand."""
+    client = tenancy.get_or_404(request, Client, pk=client_id)
+    form = AcknowledgeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The reply is too long; nothing was changed."))
+        return redirect("home")
+    everyone = request.user.role == Practitioner.Role.ADMIN
+    alerts = (
+        queue.visible(request.user, everyone=everyone)
+        .filter(client=client)
+        .select_related("checkin")
+    )
+    done = services.acknowledge(alerts, request.user, form.cleaned_data["reply"])
+    if not done:
+        messages.info(request, _("Someone has already acknowledged this. Nothing else to do."))
+    elif form.cleaned_data["reply"].strip():
+        messages.success(
+            request,
+            _("Acknowledged, and your reply is on its way to %(name)s.") % {"name": client.name},
+        )
+    else:
+        messages.success(
+            request,
+            _("Acknowledged. %(name)s will see that you've seen it.") % {"name": client.name},
+        )
+    if request.POST.get("next") == "client":
+        return redirect("clients:detail", client.pk)
+    return redirect("home")
+
+
+@login_required
+def alert_detail(request: PractitionerRequest, alert_id: int) -> HttpResponse:
+    alert = tenancy.get_or_404(
+        request,
+        Alert.objects.select_related(
+            "client", "checkin", "responsible", "acknowledged_by", "resolved_by"
+        ),
+        pk=alert_id,
+    )
+    events = alert.events.select_related("practitioner")
+    ctx = {
+        "alert": alert,
+        "reason": reasons.reason(alert),
+        "events": events,
+        "ack_form": AcknowledgeForm(),
+        "resolve_form": ResolveForm(),
+    }
+    return render(request, "alerts/detail.html", ctx)
+
+
+@require_POST
+@login_required
+def resolve(request: PractitionerRequest, alert_id: int) -> HttpResponse:
+    alert = tenancy.get_or_404(request, Alert, pk=alert_id)
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The note is too long; nothing was changed."))
+    elif alert.state == AlertState.OPEN:
+        messages.error(request, _("Acknowledge it first; then it can be resolved."))
+    elif services.resolve(alert, request.user, form.cleaned_data["note"]):
+        messages.success(request, _("Resolved. Thank you for looking after this."))
+    else:
+        messages.info(request, _("This was already resolved."))
+    return redirect("alerts:detail", alert.pk)
+
+
+@require_POST
+@login_required
+def reply(request: PractitionerRequest, checkin_id: int) -> HttpResponse:
+    checkin = tenancy.get_or_404(
+        request, CheckIn.objects.select_related("client"), pk=checkin_id, state=State.ANSWERED
+    )
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        ctx = {"checkin": checkin, "reply_form": form, "replies": checkin.replies.all()}
+        return render(request, "checkins/detail.html", ctx, status=400)
+    services.reply(checkin, request.user, form.cleaned_data["reply"])
+    messages.success(
+        request,
+        _("Sent. %(name)s will find it in Tend and by email.") % {"name": checkin.client.name},
+    )
+    return redirect("checkins:detail", checkin.pk)

@@ -1,0 +1,236 @@
+"""The "needs you now" queue: who is in it, why, in what order, and at what cost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tend.alerts import services
+from tend.alerts.models import Alert, AlertState, Kind, Level
+from tend.care.models import Intensity
+from tend.checkins import services as checkins
+from tend.checkins.models import CheckIn, State
+from tend.clients.models import Client
+from tend.practices.models import Practitioner
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def answer(client: Client, **data: object) -> CheckIn:
+    fields = {"activation": 3, "wants_contact": "", "note": "", "need": "", **data}
+    return checkins.checkin_answer(client=client, data=fields)
+
+
+def queue_text(http: HttpClient) -> str:
+    response = http.get(reverse("home"))
+    assert response.status_code == 200
+    page = response.content.decode().split('id="main"')[1].split("</main>")[0]
+    page = page.split("</div>", 1)[1] if 'class="messages"' in page else page
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+
+
+def names_in_order(http: HttpClient) -> list[str]:
+    page = http.get(reverse("home")).content.decode()
+    return re.findall(r'class="queue-name"><a href="[^"]+">([^<]+)</a>', page)
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        ({"wants_contact": "yes"}, "asked you to reach out"),
+        ({"activation": 9}, "activation 9/10"),
+        ({"note": "Quiero quitarme la vida esta noche"}, "wrote words that may mean danger"),
+        ({"note": "I want to kill myself tonight"}, "wrote words that may mean danger"),
+    ],
+)
+def test_each_signal_puts_the_client_in_the_queue_with_its_reason(
+    as_alice: HttpClient, carmen: Client, data: dict[str, object], reason: str
+) -> None:
+    assert "Nobody needs you right now" in queue_text(as_alice)
+    answer(carmen, **data)
+    text = queue_text(as_alice)
+    assert "Carmen López" in text
+    assert reason in text
+
+
+def test_far_above_usual_says_what_usual_is(as_alice: HttpClient, carmen: Client) -> None:
+    for days in (3, 2, 1):
+        factories.CheckInFactory(
+            client=carmen, activation=2, answered_at=timezone.now() - dt.timedelta(days=days)
+        )
+    answer(carmen, activation=7)
+    assert "activation 7/10, usually around 2" in queue_text(as_alice)
+
+
+def test_basics_unmet_for_days(as_alice: HttpClient, carmen: Client) -> None:
+    factories.CheckInFactory(
+        client=carmen, slept="no", ate="no", answered_at=timezone.now() - dt.timedelta(days=1)
+    )
+    answer(carmen, slept="no", ate="no")
+    assert "hasn't slept or eaten for 2 days" in queue_text(as_alice)
+
+
+def test_silence_after_an_intense_session(as_alice: HttpClient, carmen: Client) -> None:
+    started = timezone.now() - dt.timedelta(hours=50)
+    session = factories.SessionFactory(
+        client=carmen, starts_at=started, intensity=Intensity.INTENSE
+    )
+    factories.CheckInFactory(
+        client=carmen,
+        session=session,
+        state=State.SENT,
+        answered_at=None,
+        activation=None,
+        due_at=started + dt.timedelta(hours=3),
+        sent_at=started + dt.timedelta(hours=3),
+    )
+    assert services.silent_after_intense() == 1
+    assert services.silent_after_intense() == 0  # once per session, not every sweep
+    assert "no answer for 2 days after an intense session" in queue_text(as_alice)
+
+
+def test_silence_is_not_a_signal_when_they_answered_or_the_session_was_gentle(
+    carmen: Client, dana: Client
+) -> None:
+    started = timezone.now() - dt.timedelta(hours=50)
+    for client, intensity in ((carmen, Intensity.INTENSE), (dana, Intensity.GENTLE)):
+        session = factories.SessionFactory(client=client, starts_at=started, intensity=intensity)
+        factories.CheckInFactory(
+            client=client,
+            session=session,
+            state=State.SENT,
+            answered_at=None,
+            activation=None,
+            due_at=started,
+            sent_at=started,
+        )
+    factories.CheckInFactory(client=carmen, answered_at=started + dt.timedelta(hours=30))
+    assert services.silent_after_intense() == 0
+
+
+def test_urgent_comes_first_then_the_longest_waiting(
+    as_alice: HttpClient, alice: Practitioner, carmen: Client, dana: Client
+) -> None:
+    third = factories.ClientFactory(practitioner=alice, name="Eve Lane")
+    answer(third, activation=8)
+    answer(dana, activation=9)
+    answer(carmen, note="Tengo las pastillas y voy a tomarlas todas esta noche")
+    assert names_in_order(as_alice) == ["Carmen López", "Eve Lane", "Dana Fox"]
+
+
+def test_repeated_signals_do_not_open_a_second_alert(carmen: Client) -> None:
+    answer(carmen, activation=9)
+    answer(carmen, activation=10)
+    [alert] = Alert.objects.filter(client=carmen, kind=Kind.ACTIVATION)
+    assert alert.detail["activation"] == 10
+    assert [e.action for e in alert.events.all()][:1] == ["opened"]
+    assert alert.events.filter(action="repeated").count() == 1
+
+
+def test_acknowledged_clients_leave_the_queue_and_the_client_sees_it(
+    as_alice: HttpClient, carmen: Client
+) -> None:
+    checkin = answer(carmen, wants_contact="yes")
+    response = as_alice.post(reverse("alerts:acknowledge", args=[carmen.pk]), {"reply": ""})
+    assert response.status_code == 302
+    assert "Carmen López" not in queue_text(as_alice)
+    checkin.refresh_from_db()
+    assert checkin.seen_by is not None and checkin.seen_by.name == "Alice Moreno"
+    assert Alert.objects.get(client=carmen).state == AlertState.ACKNOWLEDGED
+
+
+def test_a_new_signal_after_acknowledging_opens_a_new_alert(
+    as_alice: HttpClient, carmen: Client
+) -> None:
+    answer(carmen, activation=9)
+    as_alice.post(reverse("alerts:acknowledge", args=[carmen.pk]))
+    answer(carmen, activation=9)
+    assert "Carmen López" in queue_text(as_alice)
+    assert Alert.objects.filter(client=carmen).count() == 2
+
+
+def test_another_practices_clients_never_appear(
+    as_bob: HttpClient, as_alice: HttpClient, carmen: Client, bob: Practitioner
+) -> None:
+    answer(carmen, note="Quiero morirme, ya no aguanto más")
+    assert Alert.objects.filter(client=carmen).exists()
+    admin = Practitioner.objects.filter(pk=bob.pk)
+    admin.update(role=Practitioner.Role.ADMIN)
+    assert "Carmen" not in queue_text(as_bob)
+    assert "Carmen" not in as_bob.get(reverse("home") + "?all=1").content.decode()
+    response = as_bob.post(reverse("alerts:acknowledge", args=[carmen.pk]))
+    assert response.status_code == 404
+    assert Alert.objects.get(client=carmen).state == AlertState.OPEN
+
+
+def test_a_colleagues_client_is_not_in_my_queue_unless_i_was_told(
+    alice: Practitioner, carmen: Client
+) -> None:
+    colleague = factories.PractitionerFactory(practice=alice.practice, name="Gil Ortega")
+    http = HttpClient()
+    http.force_login(colleague)
+    alert = services.open_alert(carmen, Kind.CONTACT, Level.NORMAL, {})
+    assert "Carmen" not in queue_text(http)
+    Alert.objects.filter(pk=alert.pk).update(responsible=colleague)
+    assert "Carmen" in queue_text(http)
+
+
+def test_the_chart_has_a_text_alternative(as_alice: HttpClient, carmen: Client) -> None:
+    factories.SessionFactory(client=carmen, starts_at=timezone.now() - dt.timedelta(days=2))
+    factories.CheckInFactory(
+        client=carmen, activation=3, answered_at=timezone.now() - dt.timedelta(days=1)
+    )
+    answer(carmen, activation=9)
+    page = as_alice.get(reverse("home")).content.decode()
+    assert 'role="img"' in page
+    assert "out of 10: 3, 9." in page
+
+
+def _fill(practitioner: Practitioner, clients: int) -> None:
+    made = Client.objects.bulk_create(
+        Client(
+            practice_id=practitioner.practice_id,
+            practitioner=practitioner,
+            name=f"Client {i}",
+            email=f"c{clients}-{i}@example.com",
+        )
+        for i in range(clients)
+    )
+    now = timezone.now()
+    CheckIn.objects.bulk_create(
+        CheckIn(
+            practice_id=c.practice_id,
+            client=c,
+            answered_at=now - dt.timedelta(hours=h),
+            activation=h % 11,
+        )
+        for c in made
+        for h in (1, 5)
+    )
+    Alert.objects.bulk_create(
+        Alert(practice_id=c.practice_id, client=c, kind=Kind.ACTIVATION, detail={"activation": 9})
+        for c in made
+    )
+
+
+def test_the_queue_runs_the_same_number_of_queries_for_10_and_1000_clients(
+    as_alice: HttpClient, alice: Practitioner
+) -> None:
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert as_alice.get(reverse("home")).status_code == 200
+        return len(queries)
+
+    _fill(alice, 10)
+    ten = count()
+    _fill(alice, 990)
+    assert count() == ten
