@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tend.alerts import reasons
+from tend.alerts.models import AlertState
 from tend.care import followup
 from tend.clients import links, selectors
 from tend.clients.forms import ClientForm
@@ -56,7 +58,18 @@ def client_detail(request: PractitionerRequest, client_id: int) -> HttpResponse:
     client = tenancy.get_or_404(
         request, Client.objects.select_related("practitioner"), pk=client_id
     )
-    ctx = {"client": client, "timeline": selectors.timeline(client)}
+    alerts = [
+        (alert, reasons.reason(alert))
+        for alert in client.alerts.exclude(state=AlertState.RESOLVED).select_related(
+            "acknowledged_by"
+        )
+    ]
+    ctx = {
+        "client": client,
+        "timeline": selectors.timeline(client),
+        "alerts": alerts,
+        "has_open_alerts": any(a.state == AlertState.OPEN for a, _reason in alerts),
+    }
     return render(request, "clients/detail.html", ctx)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from tend.alerts import services as alerts
 from tend.care import followup, plans
 from tend.care.models import Intensity, Modality, Session
 from tend.checkins.models import CheckIn, Emotion, QuickAnswer, Sensation, State
@@ -113,6 +114,12 @@ def demo_create(*, reset: bool = False, seed: int = 7) -> bool:
     for checkin in checkins:
         checkin.session = checkin.session  # re-read the pk assigned by bulk_create
     CheckIn.objects.bulk_create(checkins, batch_size=500)
+    # What the queue would say about each client's latest answer, and about silences.
+    for client in clients:
+        latest = client.checkins.filter(state=State.ANSWERED).order_by("-answered_at").first()
+        if latest is not None:
+            alerts.raise_for_answer(latest)
+    alerts.silent_after_intense(now)
     return True
 
 
