@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 WIDTH = 160
@@ -45,7 +45,7 @@ def activation_chart(
         dots.append((round(x, 1), _y(value), value))
     numbers = ", ".join(str(v) for _, v in values)
     if since is not None:
-        day = formats.date_format(since, "j M")
+        day = formats.date_format(timezone.localtime(since), "j M")
         description = _("Activation since the session on %(day)s, out of 10: %(values)s.") % {
             "day": day,
             "values": numbers,

@@ -132,6 +132,11 @@ class CheckIn(models.Model):
     def is_answered(self) -> bool:
         return self.state == State.ANSWERED
 
+    @property
+    def needs_crisis_lines(self) -> bool:
+        """Words that may mean danger, or the top of the scale with a call for help."""
+        return self.safety_level == "urgent" or (self.activation == 10 and bool(self.wants_contact))
+
     def sensation_labels(self) -> list[str]:
         return [str(Sensation(v).label) for v in self.sensations if v in Sensation.values]
 

@@ -7,17 +7,23 @@ from django.utils.translation import gettext_lazy as _
 
 from tend.clients.models import Client
 from tend.lib import timezones
+from tend.safety import countries
 
 
 class ClientForm(forms.ModelForm[Client]):
     timezone = forms.ChoiceField(label=_("Time zone"), choices=timezones.choices, initial="UTC")
+    country = forms.ChoiceField(
+        label=_("Country"),
+        required=False,
+        help_text=_("For the crisis lines Tend shows them. Leave it to go by their time zone."),
+    )
     send_invitation = forms.BooleanField(
         label=_("Email them an invitation now"), required=False, initial=True
     )
 
     class Meta:
         model = Client
-        fields = ("name", "email", "language", "timezone", "quiet_start", "quiet_end")
+        fields = ("name", "email", "language", "timezone", "country", "quiet_start", "quiet_end")
         widgets = {
             "quiet_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "quiet_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -32,6 +38,9 @@ class ClientForm(forms.ModelForm[Client]):
         self.practice_id = practice_id
         if self.instance.pk:
             del self.fields["send_invitation"]
+        self.fields["country"].choices = countries.choices(  # type: ignore[attr-defined]
+            _("Go by their time zone"), keep=[self.instance.country]
+        )
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"].strip().lower()
@@ -51,11 +60,25 @@ class FreshLinkForm(forms.Form):
 
 class ClientPreferencesForm(forms.ModelForm[Client]):
     timezone = forms.ChoiceField(label=_("Time zone"), choices=timezones.choices)
+    country = forms.ChoiceField(
+        label=_("Country"),
+        required=False,
+        help_text=_(
+            "So Tend can show you crisis lines where you are. If you leave it, Tend goes by "
+            "your time zone."
+        ),
+    )
 
     class Meta:
         model = Client
-        fields = ("language", "timezone", "quiet_start", "quiet_end")
+        fields = ("language", "timezone", "country", "quiet_start", "quiet_end")
         widgets = {
             "quiet_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "quiet_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = countries.choices(  # type: ignore[attr-defined]
+            _("Go by my time zone"), keep=[self.instance.country]
+        )

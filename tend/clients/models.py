@@ -23,6 +23,8 @@ class Client(models.Model):
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
     timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    # ISO 3166-1 alpha-2, for the crisis lines they see; blank: go by the time zone.
+    country = models.CharField(_("country"), max_length=2, blank=True, default="")
     quiet_start = models.TimeField(_("quiet hours begin"), default=dt.time(21, 0))
     quiet_end = models.TimeField(_("quiet hours end"), default=dt.time(8, 0))
     created_at = models.DateTimeField(default=now)

@@ -1,0 +1,74 @@
+"""Country names in the reader's language, and country choices for forms.
+
+The countries Tend has crisis lines for have translated names here (one per entry in
+data/crisis_resources.toml; a test checks they match). Every other ISO 3166 country is
+named in English, from the tz database's iso3166.tab.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from tend.safety import resources, zones
+
+NAMES: dict[str, Promise] = {
+    "US": pgettext_lazy("country", "United States"),
+    "GB": pgettext_lazy("country", "United Kingdom"),
+    "IE": pgettext_lazy("country", "Ireland"),
+    "CA": pgettext_lazy("country", "Canada"),
+    "AU": pgettext_lazy("country", "Australia"),
+    "ES": pgettext_lazy("country", "Spain"),
+    "MX": pgettext_lazy("country", "Mexico"),
+    "AR": pgettext_lazy("country", "Argentina"),
+    "CO": pgettext_lazy("country", "Colombia"),
+    "CL": pgettext_lazy("country", "Chile"),
+}
+
+Choices = list[tuple[Any, Any]]
+
+
+def name(code: str) -> str:
+    """The country's name in the active language if we have it, else in English, else ""."""
+    code = resources.normalise_country(code)
+    if code in NAMES:
+        return str(NAMES[code])
+    return zones.country_names().get(code, "")
+
+
+def _sort_key(pair: tuple[str, str]) -> str:
+    text = unicodedata.normalize("NFKD", pair[1])
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+
+
+def with_lines() -> list[tuple[str, str]]:
+    """(code, name) for every country Tend has crisis lines for, sorted by name."""
+    return sorted(((code, name(code)) for code in resources.countries()), key=_sort_key)
+
+
+def is_known(code: str) -> bool:
+    """A real ISO 3166 country code (or one we have lines for)."""
+    return code in NAMES or code in resources.countries() or code in zones.country_names()
+
+
+def choices(blank_label: Any, keep: Iterable[str] = ()) -> Choices:
+    """For a select: the blank choice, countries with lines, then every other country.
+
+    `keep` holds codes that must stay choosable (a value saved earlier), even if the tz
+    database's country list is missing on this machine.
+    """
+    first = with_lines()
+    listed = {code for code, _name in first}
+    others = {code: label for code, label in zones.country_names().items() if code not in listed}
+    for code in keep:
+        if code and code not in listed and code not in others:
+            others[code] = name(code) or code
+    result: Choices = [("", blank_label), (_("Countries Tend has crisis lines for"), first)]
+    if others:
+        result.append((_("Other countries"), sorted(others.items(), key=_sort_key)))
+    return result
