@@ -92,3 +92,9 @@ def test_the_fuller_form_from_an_email_shows_the_lines_too(dana: Client) -> None
     assert 'id="crisis-resources"' in response.content.decode()
     assert CheckIn.objects.get(pk=checkin.pk).safety_level == "urgent"
     assert Alert.objects.get(client=dana, kind=Kind.SAFETY).level == Level.URGENT
+
+
+def test_even_a_page_that_is_not_there_offers_help(db: None) -> None:
+    response = HttpClient().get("/c/no-such-page/")
+    assert response.status_code == 404
+    assert f'href="{reverse("safety:help")}"' in response.content.decode()
