@@ -73,6 +73,10 @@ def test_practitioner_invites_a_spanish_client_who_checks_in(
     alice.get_by_label("Email:", exact=True).fill("Alice@Example.com")
     alice.get_by_label("Password").fill(factories.PASSWORD)
     alice.get_by_role("button", name="Sign in").click()
+    expect(alice.get_by_role("heading", level=1)).to_have_text("Needs you now")
+    expect(alice.locator("main")).to_contain_text("Nobody needs you right now")
+    a11y.check(alice, "practitioner: needs you now (empty)")
+    alice.get_by_role("link", name="All clients").click()
     expect(alice.get_by_role("heading", level=1)).to_have_text("Clients")
     a11y.check(alice, "practitioner: clients (empty)")
 

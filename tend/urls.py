@@ -7,6 +7,7 @@ urlpatterns = [
     path("clients/", include("tend.clients.urls")),
     path("sessions/", include("tend.care.urls")),
     path("alerts/", include("tend.alerts.urls")),
+    path("practice/", include("tend.alerts.settings_urls")),
     path("c/", include("tend.clients.client_urls")),
     path("", include("tend.checkins.urls")),
     path("", include("tend.safety.urls")),
