@@ -1,19 +1,82 @@
-"""`python -m bench [--n N]`: run the benchmarks, one JSON object per line on stdout."""
+"""`python -m bench [--only NAME] [options]`: run the benchmarks, one JSON object per line.
+
+dispatch: `--n` due check-ins through the worker against raw smtplib (bench/dispatch.py).
+triage: the practitioner's home page with `--clients` clients and `--checkins` check-ins
+against a trivial signed-in page (bench/triage.py).
+
+Each benchmark sets Django up for its own throwaway database, so when several run, each
+runs in its own process.
+"""
 
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 
-from bench import dispatch
+BENCHES = ("dispatch", "triage")
+
+
+def run(name: str, args: argparse.Namespace) -> None:
+    if name == "dispatch":
+        from bench import dispatch
+
+        dispatch.main(args.n)
+    else:
+        from bench import triage
+
+        triage.main(
+            args.clients, args.checkins, args.requests, args.explain, args.keep, args.trivial
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
-        "--n", type=int, default=20_000, help="due check-ins to dispatch (default 20000)"
+        "--only",
+        action="append",
+        choices=BENCHES,
+        help="run only this benchmark (repeatable; default: all, in order)",
+    )
+    parser.add_argument(
+        "--n", type=int, default=20_000, help="dispatch: due check-ins (default 20000)"
+    )
+    parser.add_argument("--clients", type=int, default=1_000, help="triage: clients (default 1000)")
+    parser.add_argument(
+        "--checkins", type=int, default=1_000_000, help="triage: check-ins (default 1000000)"
+    )
+    parser.add_argument(
+        "--requests", type=int, default=200, help="triage: timed requests per page (default 200)"
+    )
+    parser.add_argument(
+        "--trivial",
+        default="",
+        metavar="PATH",
+        help="triage: the page to compare against (default: /account/)",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="triage: print the page's queries, their times and plans on stderr",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="triage: keep the database (its URL goes to stderr)"
     )
     args = parser.parse_args()
-    dispatch.main(args.n)
+    selected = [b for b in BENCHES if b in (args.only or BENCHES)]
+    if len(selected) == 1:
+        run(selected[0], args)
+        return
+    rest = [f"--n={args.n}", f"--clients={args.clients}", f"--checkins={args.checkins}"]
+    rest += [f"--requests={args.requests}", *(["--explain"] if args.explain else [])]
+    rest += ["--keep"] if args.keep else []
+    rest += [f"--trivial={args.trivial}"] if args.trivial else []
+    failed = False
+    for name in selected:
+        done = subprocess.run([sys.executable, "-m", "bench", "--only", name, *rest])  # noqa: S603
+        failed = failed or done.returncode != 0
+    if failed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
