@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tend.checkins.models import CheckIn
 from tend.clients.models import Client
@@ -32,9 +33,9 @@ class Level(models.TextChoices):
 
 
 class AlertState(models.TextChoices):
-    OPEN = "open", _("open")
-    ACKNOWLEDGED = "acknowledged", _("acknowledged")
-    RESOLVED = "resolved", _("resolved")
+    OPEN = "open", pgettext_lazy("alert state", "open")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("alert state", "acknowledged")
+    RESOLVED = "resolved", pgettext_lazy("alert state", "resolved")
 
 
 class Alert(models.Model):
@@ -96,7 +97,7 @@ class AlertEvent(models.Model):
     class Action(models.TextChoices):
         OPENED = "opened", _("opened")
         REPEATED = "repeated", _("signalled again")
-        NOTIFIED = "notified", _("told")
+        NOTIFIED = "notified", _("notified")
         ESCALATED = "escalated", _("passed on")
         ACKNOWLEDGED = "acknowledged", _("acknowledged")
         REPLIED = "replied", _("replied")

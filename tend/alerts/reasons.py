@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -9,14 +11,18 @@ from tend.alerts.models import Alert, Kind, Level
 
 
 def reason(alert: Alert) -> str:
-    detail = alert.detail or {}
-    if alert.kind == Kind.SAFETY:
-        if alert.level == Level.URGENT:
+    return reason_for(alert.kind, alert.level, alert.detail)
+
+
+def reason_for(kind: str, level: str, detail: dict[str, Any] | None) -> str:
+    detail = detail or {}
+    if kind == Kind.SAFETY:
+        if level == Level.URGENT:
             return _("wrote words that may mean danger")
         return _("wrote words that may mean they are losing hope")
-    if alert.kind == Kind.CONTACT:
+    if kind == Kind.CONTACT:
         return _("asked you to reach out")
-    if alert.kind == Kind.ACTIVATION:
+    if kind == Kind.ACTIVATION:
         activation = detail.get("activation")
         usual = detail.get("usual")
         if usual is not None:
@@ -25,7 +31,7 @@ def reason(alert: Alert) -> str:
                 "usual": usual,
             }
         return _("activation %(now)s/10") % {"now": activation}
-    if alert.kind == Kind.BASICS:
+    if kind == Kind.BASICS:
         days = int(detail.get("days", 1))
         missing = set(detail.get("missing", []))
         if missing == {"slept"}:
@@ -37,7 +43,7 @@ def reason(alert: Alert) -> str:
                 "hasn't slept or eaten for %(n)d day", "hasn't slept or eaten for %(n)d days", days
             )
         return text % {"n": days}
-    if alert.kind == Kind.SILENCE:
+    if kind == Kind.SILENCE:
         hours = int(detail.get("hours", 0))
         if hours >= 48:
             days = hours // 24
@@ -52,4 +58,4 @@ def reason(alert: Alert) -> str:
             "no answer for %(n)d hours after an intense session",
             hours,
         ) % {"n": hours}
-    return str(Kind(alert.kind).label)
+    return str(Kind(kind).label)

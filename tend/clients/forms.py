@@ -15,7 +15,7 @@ class ClientForm(forms.ModelForm[Client]):
     country = forms.ChoiceField(
         label=_("Country"),
         required=False,
-        help_text=_("For the crisis lines Tend shows them. Leave it to go by their time zone."),
+        help_text=_("For the crisis lines Tend shows them. Leave it empty to go by their time zone."),
     )
     send_invitation = forms.BooleanField(
         label=_("Email them an invitation now"), required=False, initial=True
@@ -64,7 +64,7 @@ class ClientPreferencesForm(forms.ModelForm[Client]):
         label=_("Country"),
         required=False,
         help_text=_(
-            "So Tend can show you crisis lines where you are. If you leave it, Tend goes by "
+            "So Tend can show you crisis lines where you are. If you leave it empty, Tend goes by "
             "your time zone."
         ),
     )

@@ -24,7 +24,7 @@ class Practice(models.Model):
         help_text=_("An answer at or above this (out of 10) opens an alert."),
     )
     baseline_jump = models.PositiveSmallIntegerField(
-        _("rise above the client's usual"),
+        _("rise above the client's usual level"),
         default=4,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text=_("Points above the client's recent usual level that open an alert."),

@@ -429,7 +429,7 @@ def test_an_urgent_alert_unacknowledged_for_30_minutes_reaches_the_cover_and_ack
 
     worker_at(at(31))
     [to_bea] = mail_to(smtp_inbox, team.bea)
-    assert "passed on to you" in str(to_bea["Subject"])
+    assert "ahora te llega a ti" in str(to_bea["Subject"])  # Bea reads Spanish
     assert "Dana" in Inbox.text(to_bea)
     alert.refresh_from_db()
     assert (alert.responsible, alert.step) == (team.bea, 1)
