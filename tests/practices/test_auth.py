@@ -32,15 +32,15 @@ def path_of(url: str) -> str:
 
 
 @pytest.mark.parametrize("email", ["alice@example.com", "Alice@Example.COM", " alice@example.com "])
-def test_signing_in_with_email_and_password_opens_the_client_list(
+def test_signing_in_with_email_and_password_opens_needs_you_now(
     alice: Practitioner, email: str
 ) -> None:
     http, response = sign_in(email, PASSWORD)
 
     assert response.status_code == 302
-    assert response["Location"] == "/clients/"
-    page = text(http.get("/clients/"))
-    assert "Clients" in page
+    assert response["Location"] == "/"
+    page = text(http.get("/"))
+    assert "Needs you now" in page
     assert "Sign out" in page
 
 
@@ -91,7 +91,7 @@ def test_signing_in_never_sends_you_to_another_site(alice: Practitioner) -> None
         {"username": "alice@example.com", "password": PASSWORD, "next": "https://evil.example/"},
     )
 
-    assert response["Location"] == "/clients/"
+    assert response["Location"] == "/"
 
 
 def test_signing_out_is_a_button_and_ends_the_session(as_alice: HttpClient) -> None:
@@ -129,7 +129,7 @@ def test_password_reset_email_arrives_in_their_language_and_sets_a_new_password(
     )
     assert done["Location"] == "/password-reset/done/"
 
-    assert sign_in("alice@example.com", NEW_PASSWORD)[1]["Location"] == "/clients/"
+    assert sign_in("alice@example.com", NEW_PASSWORD)[1]["Location"] == "/"
     assert sign_in("alice@example.com", PASSWORD)[1].status_code == 200
     again = HttpClient().get(path_of(link), follow=True)
     assert "This link has already been used or is too old" in text(again)
@@ -155,7 +155,7 @@ def test_a_weak_new_password_is_turned_down(alice: Practitioner, smtp_inbox: Inb
 
     assert response.status_code == 200
     assert "This password is too short." in text(response)
-    assert sign_in("alice@example.com", PASSWORD)[1]["Location"] == "/clients/"
+    assert sign_in("alice@example.com", PASSWORD)[1]["Location"] == "/"
 
 
 def test_password_reset_for_an_unknown_email_looks_the_same_and_sends_nothing(

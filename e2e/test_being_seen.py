@@ -1,0 +1,115 @@
+"""Being seen, end to end, in a real browser.
+
+A client writes words that may mean danger. Her confirmation page shows the crisis lines
+for her country straight away. Her practitioner's queue shows her first, with the reason;
+the practitioner acknowledges with a reply; the client sees "seen" and the reply, and the
+reply reaches her inbox too. Every page is checked with axe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, expect
+
+from tend.checkins import services as checkins
+from tend.clients import links
+from tests import factories, smtp
+
+if TYPE_CHECKING:
+    from e2e.conftest import Accessibility
+
+from e2e.test_newcomer_path import PHONE, watch
+
+pytestmark = pytest.mark.browser
+
+URGENT_NOTE = "I can't do this anymore. I'm going to kill myself tonight."
+REPLY = "I'm here, Dana. I'm calling you in five minutes. Please pick up."
+
+
+def test_an_urgent_note_is_seen_and_answered(
+    browser: Browser, live_server: Any, smtp_inbox: smtp.Inbox, a11y: Accessibility
+) -> None:
+    alice = factories.PractitionerFactory(name="Alice Moreno", email="alice@example.com")
+    dana = factories.ClientFactory(
+        practitioner=alice, name="Dana Fox", email="dana@example.com", timezone="America/New_York"
+    )
+    # Someone else already waiting, less pressingly, so "at the top" means something.
+    eve = factories.ClientFactory(practitioner=alice, name="Eve Lane", email="eve@example.com")
+    with_activation = {"activation": 8, "wants_contact": "", "note": "", "need": ""}
+    checkins.checkin_answer(client=eve, data=with_activation)
+    factories.SessionFactory(client=dana, starts_at=timezone.now() - dt.timedelta(days=1))
+    failures: list[str] = []
+
+    # The client, on a phone.
+    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="en-US")
+    phone.set_default_timeout(10_000)
+    client = phone.new_page()
+    watch(client, failures)
+    client.goto(links.link_create(client=dana))
+    client.locator("main").get_by_role("button").click()
+    expect(client.get_by_role("heading", name="How are you right now?")).to_be_visible()
+    help_link = client.get_by_role("link", name="Need help now?")
+    expect(help_link).to_be_visible()
+    client.locator("input[name=activation][value='9']").check()
+    client.locator("textarea[name=note]").fill(URGENT_NOTE)
+    client.locator("form.checkin button.button-big").click()
+
+    # Straight away, whatever happens to any email: the lines for her country.
+    crisis = client.locator("#crisis-resources")
+    expect(crisis).to_be_visible()
+    expect(crisis).to_contain_text("988")
+    expect(client.locator("a[href^='tel:']").first).to_be_visible()
+    a11y.check(client, "client: thank you, with crisis lines")
+
+    # The practitioner, at a desk.
+    desk = browser.new_context(base_url=live_server.url, locale="en-GB")
+    desk.set_default_timeout(10_000)
+    page = desk.new_page()
+    watch(page, failures)
+    page.goto("/login/")
+    page.get_by_label("Email:", exact=True).fill("alice@example.com")
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Needs you now")
+    first = page.locator(".queue-item").first
+    expect(first).to_contain_text("Dana Fox")
+    expect(first).to_contain_text("Urgent")
+    expect(first).to_contain_text("wrote words that may mean danger")
+    expect(first.get_by_role("img")).to_have_accessible_name(
+        "Activation since the session on "
+        + timezone.localtime(timezone.now() - dt.timedelta(days=1)).strftime("%-d %b")
+        + ", out of 10: 9."
+    )
+    expect(page.locator(".queue-item").nth(1)).to_contain_text("Eve Lane")
+    a11y.check(page, "practitioner: needs you now")
+
+    first.locator("summary").click()
+    first.get_by_label("Reply to Dana Fox (optional)").fill(REPLY)
+    first.get_by_role("button", name="Acknowledge Dana Fox").click()
+    expect(page.get_by_role("status")).to_contain_text("your reply is on its way to Dana Fox")
+    expect(page.locator(".queue-item")).to_have_count(1)
+    expect(page.locator(".queue-item")).to_contain_text("Eve Lane")
+    a11y.check(page, "practitioner: after acknowledging")
+
+    # The client sees she was seen, by whom, and the reply.
+    client.goto(f"{live_server.url}/c/")
+    recent = client.locator(".recent li").first
+    expect(recent).to_contain_text("Seen by Alice Moreno")
+    expect(recent).to_contain_text(REPLY)
+    a11y.check(client, "client: seen, with the reply")
+    help_link = client.get_by_role("link", name="Need help now?")
+    help_link.click()
+    expect(client.locator("main")).to_contain_text("988")
+    a11y.check(client, "client: help")
+
+    [email] = smtp_inbox.to("dana@example.com")
+    assert REPLY in smtp.Inbox.text(email)
+
+    phone.close()
+    desk.close()
+    assert not failures, "\n".join(failures)
+    a11y.assert_clean()
