@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks_db",
     "tend.practices",
     "tend.clients",
     "tend.care",
@@ -181,3 +183,12 @@ ANSWER_LINK_DAYS = env_int("TEND_ANSWER_LINK_DAYS", 4)
 # The dispatcher's lease on claimed rows, and how long it waits when the mail server is down.
 DISPATCH_LEASE_SECONDS = env_int("TEND_DISPATCH_LEASE_SECONDS", 120)
 DISPATCH_RETRY_SECONDS = env_int("TEND_DISPATCH_RETRY_SECONDS", 60)
+
+# Background tasks (Django's Tasks API): queued as rows in the database and run by
+# `tend worker` between its rounds of check-ins. Its sweep prunes finished ones after these
+# times, and puts back to run a task left running longer than the limit (its worker was
+# killed: a task must finish well within it).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS_KEEP_SUCCESSFUL = dt.timedelta(days=1)
+TASKS_KEEP_FAILED = dt.timedelta(days=7)
+TASKS_RUNNING_LIMIT = dt.timedelta(minutes=15)

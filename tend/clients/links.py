@@ -9,11 +9,13 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
+from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
 from tend.clients.models import Client, SignInLink
 from tend.lib import emails
+from tend.notify.tasks import send_email
 
 
 class LinkProblem(enum.Enum):
@@ -90,8 +92,34 @@ def fresh_link_send(*, client: Client) -> None:
 
 
 def fresh_links_for_email(email: str) -> int:
-    """Send a fresh link to every client with this address. Says nothing about who exists."""
-    clients = Client.objects.select_related("practitioner").filter(email__iexact=email.strip())
-    for client in clients:
-        fresh_link_send(client=client)
-    return len(clients)
+    """Send a fresh link to every client with this address. Says nothing about who exists.
+
+    The emails go from the worker, so the page answers at once, and as quickly for an
+    address nobody has as for one that two practices know.
+    """
+    found = list(Client.objects.filter(email__iexact=email.strip()).values_list("pk", flat=True))
+    for client_id in found:
+        send_fresh_link.enqueue(client_id)
+    return len(found)
+
+
+@task
+def send_fresh_link(client_id: int) -> None:
+    """In the worker: make a new sign-in link for the client and email it.
+
+    The link is made here rather than passed in, so it is never stored as a task argument
+    (links are kept only as a hash).
+    """
+    client = Client.objects.select_related("practitioner").filter(pk=client_id).first()
+    if client is None:
+        return  # gone meanwhile
+    send_email.call(
+        "clients/emails/sign_in",
+        to=client.email,
+        language=client.language,
+        context={
+            "client": {"name": client.name},
+            "practitioner": {"name": client.practitioner.name},
+            "url": link_create(client=client),
+        },
+    )

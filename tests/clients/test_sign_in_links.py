@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tend.clients import links
 from tend.clients.models import Client, SignInLink
+from tend.notify.background import TaskRunner
 from tend.practices.models import Practitioner
 from tests import factories
 from tests.smtp import Inbox
@@ -29,6 +30,13 @@ def text(response: Any) -> str:
 
 def path_of(url: str) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
+
+
+def run_tasks() -> None:
+    """What `tend worker` does between its rounds, here in-process."""
+    runner = TaskRunner("test")
+    while runner.step():
+        pass
 
 
 def fresh_link_button(page: str, url: str) -> bool:
@@ -190,6 +198,8 @@ def test_sign_in_page_answers_the_same_for_known_and_unknown_emails(
     assert known.status_code == unknown.status_code == 200
     assert "Check your email" in text(known)
     assert known.content == unknown.content
+    assert smtp_inbox.messages == []  # the worker sends it: the page never waits on mail
+    run_tasks()
     [message] = smtp_inbox.messages
     assert message["To"] == "dana@example.com"
     assert smtp_inbox.to("nobody@example.com") == []
@@ -203,6 +213,7 @@ def test_sign_in_page_sends_to_every_practice_that_knows_the_email(
     factories.ClientFactory(practitioner=bob, name="Dana at Bob's", email="dana@example.com")
 
     HttpClient().post("/c/signin/", {"email": "dana@example.com"})
+    run_tasks()
 
     greetings = {smtp_inbox.text(m).splitlines()[0] for m in smtp_inbox.to("dana@example.com")}
     assert greetings == {"Hello Dana Fox,", "Hello Dana at Bob's,"}
@@ -222,7 +233,9 @@ def test_sign_in_page_with_an_invalid_email_says_so_and_sends_nothing(
     assert smtp_inbox.messages == []
 
 
-def test_sign_in_page_says_so_when_email_cannot_be_sent(dana: Client, settings: Any) -> None:
+def test_sign_in_page_answers_at_once_even_when_email_cannot_be_sent(
+    dana: Client, settings: Any
+) -> None:
     from tests.smtp import free_port
 
     settings.MAILERS = {
@@ -233,9 +246,12 @@ def test_sign_in_page_says_so_when_email_cannot_be_sent(dana: Client, settings: 
     }
 
     response = HttpClient().post("/c/signin/", {"email": "dana@example.com"})
+    run_tasks()
 
+    # As for any address: the worker tries again as the mail server comes back
+    # (tests/notify/test_tasks.py), and saying otherwise would tell who has a space here.
     assert response.status_code == 200
-    assert "We couldn't send email just now. Please try again soon." in text(response)
+    assert "Check your email" in text(response)
 
 
 def test_a_client_can_sign_out(dana: Client) -> None:

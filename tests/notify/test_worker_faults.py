@@ -3,9 +3,11 @@
 Real worker processes run against the test database (committed rows, hence
 `transactional_db`) and a real SMTP server on loopback. What arrives at that server is the
 truth: every check-in's message arrives; a check-in never gets two different messages; a
-resend (the same Message-ID twice) happens only when a worker dies after the last byte of
-a message has left it and before the row is marked sent: the server takes that message
-whether or not the worker lives to hear "250 OK", and SMTP gives no way to ask it later.
+resend (the same Message-ID twice) happens only when a worker dies after the final dot of
+a message has left it and before the commit that records it as sent: the server takes
+that message whether or not the worker lives to hear "250 OK", and SMTP gives no way to
+ask it later (RFC 1047). The record no longer waits for the answer (see dispatch.py), so
+that window is only the commit.
 """
 
 from __future__ import annotations
@@ -239,10 +241,13 @@ def test_a_worker_killed_at_random_loses_nothing_and_rarely_resends(
     assert_each_delivered_once(ids, result)
     assert_all_sent_and_let_go(ids)
     # Only the message in flight when a worker dies can go twice: at most one per kill.
-    # How often it does is the share of a worker's time between the last byte of a message
-    # and the commit that records it, most of which is the server's own handling of the
-    # message (this sink parses each one): measured, 20-60% of kills. A tighter bound than
-    # one per kill would be a coin toss, so this is the bound, and the figures are printed.
+    # How often it does is the share of a worker's time between the final dot of a message
+    # and the end of the commit that records it. When that commit waited for the server's
+    # "250", most of the window was the server's own handling of the message: 20-70% of
+    # kills. Now it is the commit alone: measured, 6 resends in 32 runs of 10 kills (never
+    # more than 1 a run; 4 on SQLite, 2 on PostgreSQL). That is not reliably 0, and a
+    # tighter bound than one per kill would make a flaky test.
+    # This is the bound, and the figures are printed.
     assert result.resends <= kills
 
 

@@ -1,4 +1,5 @@
-"""`tend worker`: sends follow-up check-ins and reminders when they fall due."""
+"""`tend worker`: sends follow-up check-ins and reminders when they fall due, and runs
+background tasks (Django's Tasks API) between its rounds."""
 
 from __future__ import annotations
 
@@ -11,18 +12,25 @@ from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
+from django.db.backends.signals import connection_created
 
+from tend.notify import dispatch
+from tend.notify.background import TaskRunner
 from tend.notify.dispatch import Dispatcher
 
 
 class Command(BaseCommand):
     help = (
-        "Run the follow-up dispatcher until stopped (SIGTERM or Ctrl+C finish the message in hand)."
+        "Run the follow-up dispatcher and background tasks until stopped (SIGTERM or Ctrl+C "
+        "finish the message or task in hand)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch", type=int, default=100, help="rows claimed at a time")
+        parser.add_argument(
+            "--tasks", type=int, default=10, help="background tasks run between two rounds"
+        )
         parser.add_argument("--interval", type=float, default=2.0, help="seconds to rest when idle")
         parser.add_argument(
             "--drain", action="store_true", help="exit once nothing is due (for scripts)"
@@ -30,8 +38,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stopped = threading.Event()
+        # This process only: quick commits on PostgreSQL (see dispatch.relax_commits).
+        connection_created.connect(dispatch.relax_commits)
+        if connection.connection is not None:
+            dispatch.relax_commits(None, connection)
         worker = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self.dispatcher = Dispatcher(worker, batch=options["batch"])
+        self.tasks = TaskRunner(worker, per_step=options["tasks"])
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         self.stdout.write(f"Worker {worker} started.")
@@ -39,6 +52,7 @@ class Command(BaseCommand):
             while not self.stopped.is_set():
                 close_old_connections()
                 found = self.dispatcher.step()
+                found |= self.tasks.step()  # a few at most: check-ins never wait long
                 if not found:
                     if options["drain"]:
                         break
@@ -49,6 +63,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Worker {worker} stopped.")
 
     def stop(self, signum: int, frame: FrameType | None) -> None:
-        """Finish the message in hand, give the rest of the batch back, and exit."""
+        """Finish the message or task in hand, give the rest of the batch back, and exit."""
         self.dispatcher.stop()
+        self.tasks.stop()
         self.stopped.set()
