@@ -1,17 +1,28 @@
-"""A practitioner's reply, emailed to the client in their own language."""
+"""A practitioner's reply, emailed to the client in their own language, by the worker.
+
+The task takes the reply's id, never its words: task arguments sit in plain JSON until the
+worker prunes them, and the reply (like the sign-in link the email carries) is made or
+read here, in the worker.
+"""
 
 from __future__ import annotations
 
-import logging
+from django.tasks import task
 
 from tend.checkins.models import Reply
 from tend.clients import links
-from tend.lib import emails
-
-log = logging.getLogger(__name__)
+from tend.notify.tasks import send_email
 
 
 def send(message: Reply) -> None:
+    send_reply.enqueue(message.pk)
+
+
+@task
+def send_reply(reply_id: int) -> None:
+    message = Reply.objects.select_related("client", "practitioner").filter(pk=reply_id).first()
+    if message is None:
+        return  # the check-in was deleted meanwhile
     client = message.client
     context = {
         "client_name": client.name,
@@ -19,10 +30,6 @@ def send(message: Reply) -> None:
         "body": message.body,
         "url": links.link_create(client=client),
     }
-    try:
-        emails.send(
-            "alerts/emails/reply", to=client.email, language=client.language, context=context
-        )
-    except emails.EmailNotSent:
-        # The reply is saved and waiting in their space either way.
-        log.warning("reply %s saved but not emailed", message.pk)
+    send_email.call(
+        "alerts/emails/reply", to=client.email, language=client.language, context=context
+    )

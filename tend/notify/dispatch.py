@@ -60,6 +60,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from tend.alerts import escalation
+from tend.alerts import services as alert_services
 from tend.care import followup
 from tend.checkins.models import CheckIn, State
 from tend.clients import pauses
@@ -221,6 +222,7 @@ class Dispatcher:
         if not self.stopping and time.monotonic() >= self.next_sweep:
             self.next_sweep = time.monotonic() + SWEEP_SECONDS
             found |= close_windows() > 0
+            found |= alert_services.silent_after_intense() > 0
         return found
 
     def send_due(self) -> Outcome:

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test import Client as HttpClient
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from tend.alerts import services
 from tend.alerts.models import Alert, AlertEvent, AlertState, Kind, Level
@@ -16,6 +17,7 @@ from tend.checkins.models import CheckIn, Reply
 from tend.clients.models import Client
 from tend.practices.models import Practitioner
 from tests import smtp
+from tests.background import run_tasks
 from tests.conftest import signed_in_as
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +51,9 @@ def test_a_reply_reaches_the_client_in_tend_and_by_email_in_their_language(
     words = "Gracias por contármelo. Te llamo esta tarde."
     with django_capture_on_commit_callbacks(execute=True):
         response = as_alice.post(reverse("alerts:reply", args=[checkin.pk]), {"reply": words})
+    queued = str(list(DBTaskResult.objects.values_list("args_kwargs", flat=True)))
+    assert "contármelo" not in queued  # the queue holds the reply's id, never its words
+    run_tasks()  # what the worker does next
     assert response.status_code == 302
 
     page = signed_in_as(carmen).get(reverse("checkins:home")).content.decode()
@@ -74,6 +79,7 @@ def test_acknowledging_with_a_reply_from_the_queue(
     url = reverse("alerts:acknowledge", args=[carmen.pk])
     with django_capture_on_commit_callbacks(execute=True):
         as_alice.post(url, {"reply": "Estoy aquí. Hablamos mañana a las diez."})
+    run_tasks()
     assert not Alert.objects.filter(client=carmen, state=AlertState.OPEN).exists()
     assert len(smtp_inbox.to("carmen@example.com")) == 1
     assert Reply.objects.get().body == "Estoy aquí. Hablamos mañana a las diez."

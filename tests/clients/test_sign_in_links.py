@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from tend.clients import links
 from tend.clients.models import Client, SignInLink
-from tend.notify.background import TaskRunner
 from tend.practices.models import Practitioner
 from tests import factories
+from tests.background import run_tasks
 from tests.smtp import Inbox
 
 pytestmark = pytest.mark.django_db
@@ -30,13 +30,6 @@ def text(response: Any) -> str:
 
 def path_of(url: str) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
-
-
-def run_tasks() -> None:
-    """What `tend worker` does between its rounds, here in-process."""
-    runner = TaskRunner("test")
-    while runner.step():
-        pass
 
 
 def fresh_link_button(page: str, url: str) -> bool:
