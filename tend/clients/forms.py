@@ -15,7 +15,9 @@ class ClientForm(forms.ModelForm[Client]):
     country = forms.ChoiceField(
         label=_("Country"),
         required=False,
-        help_text=_("For the crisis lines Tend shows them. Leave it empty to go by their time zone."),
+        help_text=_(
+            "For the crisis lines Tend shows them. Leave it empty to go by their time zone."
+        ),
     )
     send_invitation = forms.BooleanField(
         label=_("Email them an invitation now"), required=False, initial=True

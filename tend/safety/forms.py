@@ -77,7 +77,9 @@ class CrisisLineForm(forms.ModelForm[CrisisLine]):
         text = str(self.cleaned_data.get("text") or "").strip()
         if text and resources.sms_uri(text) is None:
             raise forms.ValidationError(
-                _("Please write a number that takes text messages: digits, with + only at the start.")
+                _(
+                    "Please write a number that takes text messages: digits, with + only at the start."
+                )
             )
         return text
 
