@@ -20,7 +20,8 @@ on PostgreSQL), then ANALYZE.
 
 The timing: the page that `reverse("home")` gives, or, while "/" still redirects (before
 the triage page lands), the page it redirects to, against the lightest page behind sign-in
-(the practice's aftercare plans, "/sessions/plans/", about 3 KB), both signed in as the same practitioner, served by `tend runserver` (what `tend run`
+(the practice's aftercare plans, "/sessions/plans/", about 3 KB), both signed in as the
+same practitioner, served by `tend runserver` (what `tend run`
 serves; production-like settings: TEND_DEBUG=0) in a subprocess, over a new http.client
 connection per request (see get()); warmed up, then interleaved, the same number of each.
 

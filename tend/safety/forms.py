@@ -78,7 +78,8 @@ class CrisisLineForm(forms.ModelForm[CrisisLine]):
         if text and resources.sms_uri(text) is None:
             raise forms.ValidationError(
                 _(
-                    "Please write a number that takes text messages: digits, with + only at the start."
+                    "Please write a number that takes text messages: "
+                    "digits, with + only at the start."
                 )
             )
         return text
