@@ -104,13 +104,16 @@ def test_resetting_the_demo_replaces_it_without_touching_other_practices(
     assert Practitioner.objects.filter(pk=alice.pk).exists()
 
 
-def test_the_demo_login_works_and_shows_the_demo_clients() -> None:
+def test_the_demo_login_works_and_shows_who_needs_attention_and_every_client() -> None:
     run_demo()
     http = HttpClient()
 
     response = http.post("/login/", {"username": demo.EMAIL, "password": demo.PASSWORD})
 
-    assert response["Location"] == "/clients/"
+    assert response["Location"] == "/"
+    queue = http.get("/").content.decode()
+    assert "Tom Reyes" in queue  # asked to be reached out to, at 10 of 10
+    assert "asked you to reach out" in queue
     page = http.get("/clients/").content.decode()
     assert "Maya Thompson" in page
     assert "Elena Morales" in page
