@@ -14,37 +14,10 @@ from tend.notify import checkin_email
 from tend.notify.dispatch import Dispatcher
 from tend.notify.models import Delivery
 from tend.practices.models import Practitioner
-from tests import factories
+from tests.notify.outbox import drain, due
 from tests.smtp import Inbox
 
 pytestmark = pytest.mark.django_db
-
-
-def due(practitioner: Practitioner, *emails: str) -> list[CheckIn]:
-    now = timezone.now()
-    rows = []
-    for position, address in enumerate(emails):
-        client = factories.ClientFactory(practitioner=practitioner, email=address)
-        rows.append(
-            CheckIn.objects.create(
-                practice=client.practice,
-                client=client,
-                state=State.SCHEDULED,
-                sequence=2,
-                due_at=now - dt.timedelta(minutes=1) + dt.timedelta(seconds=position),
-                closes_at=now + dt.timedelta(days=2),
-            )
-        )
-    return rows
-
-
-def drain() -> None:
-    dispatcher = Dispatcher("another")
-    try:
-        while dispatcher.step():
-            pass
-    finally:
-        dispatcher.close()
 
 
 class StopsAfterOne(Dispatcher):
@@ -72,7 +45,7 @@ def test_asked_to_stop_it_finishes_the_message_in_hand_and_gives_the_rest_back(
     sent = Delivery.objects.get(state=Delivery.State.SENT)
     assert smtp_inbox.messages[0]["Message-ID"] == checkin_email.message_id(sent.key)
 
-    drain()  # another worker at once: nothing to wait out, nothing counted as sent unsent
+    drain("another")  # another worker at once: nothing to wait out, nothing counted as sent unsent
     assert len(smtp_inbox.messages) == 5
     assert len({m["Message-ID"] for m in smtp_inbox.messages}) == 5
     assert Delivery.objects.filter(state=Delivery.State.SENT).count() == 5
@@ -92,7 +65,7 @@ def test_a_worker_starts_no_message_once_half_its_lease_has_gone(
         (State.SCHEDULED, "", None)
     }
     settings.DISPATCH_LEASE_SECONDS = 120
-    drain()
+    drain("another")
     assert len(smtp_inbox.messages) == 2
 
 
@@ -101,7 +74,7 @@ def test_an_address_no_server_would_take_fails_alone(
 ) -> None:
     bad, good = due(alice, "dána@example.com", "dana@example.com")
 
-    drain()
+    drain("another")
 
     assert [m["To"] for m in smtp_inbox.messages] == ["dana@example.com"]
     failed = Delivery.objects.get(checkin=bad)
@@ -113,7 +86,7 @@ def test_any_other_mail_backend_gets_a_django_message(alice: Practitioner, setti
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     [checkin] = due(alice, "dana@example.com")
 
-    drain()
+    drain("another")
 
     [message] = mail.outbox
     assert message.to == ["dana@example.com"]
@@ -134,7 +107,7 @@ def test_a_message_that_cannot_be_written_is_called_off_and_the_next_goes(
         return build(checkin, **kwargs)
 
     monkeypatch.setattr(checkin_email, "build", build_or_fail)
-    drain()
+    drain("another")
 
     assert [m["To"] for m in smtp_inbox.messages] == ["fine@example.com"]
     assert Delivery.objects.get(checkin=broken).state == Delivery.State.FAILED
@@ -198,7 +171,7 @@ def test_a_check_in_whose_window_closed_while_no_worker_ran_lapses_unsent(
 ) -> None:
     [stale] = due(alice, "stale@example.com")
     CheckIn.objects.filter(pk=stale.pk).update(closes_at=timezone.now() - dt.timedelta(hours=1))
-    drain()
+    drain("another")
     stale.refresh_from_db()
     assert smtp_inbox.messages == []
     assert (stale.state, stale.cancel_reason) == (State.CANCELLED, "lapsed")

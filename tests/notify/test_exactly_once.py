@@ -8,7 +8,6 @@ a real SMTP server on loopback that answers the end of a message as told.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,7 +23,8 @@ from tend.notify import checkin_email, dispatch
 from tend.notify.dispatch import Dispatcher
 from tend.notify.models import Delivery
 from tend.practices.models import Practitioner
-from tests import factories, smtp
+from tests import smtp
+from tests.notify.outbox import drain, due
 
 pytestmark = pytest.mark.django_db
 
@@ -75,33 +75,6 @@ def server(settings: Any) -> Iterator[Answering]:
         yield inbox
     finally:
         controller.stop()
-
-
-def due(practitioner: Practitioner, *emails: str) -> list[CheckIn]:
-    now = timezone.now()
-    rows = []
-    for position, address in enumerate(emails):
-        client = factories.ClientFactory(practitioner=practitioner, email=address)
-        rows.append(
-            CheckIn.objects.create(
-                practice=client.practice,
-                client=client,
-                state=State.SCHEDULED,
-                sequence=2,
-                due_at=now - dt.timedelta(minutes=1) + dt.timedelta(seconds=position),
-                closes_at=now + dt.timedelta(days=2),
-            )
-        )
-    return rows
-
-
-def drain() -> None:
-    dispatcher = Dispatcher("test")
-    try:
-        while dispatcher.step():
-            pass
-    finally:
-        dispatcher.close()
 
 
 def ids_at(inbox: Answering) -> list[str]:

@@ -1,0 +1,40 @@
+"""Due check-ins to send, and a dispatcher run in-process until nothing is left."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from tend.checkins.models import CheckIn, State
+from tend.notify.dispatch import Dispatcher
+from tend.practices.models import Practitioner
+from tests import factories
+
+
+def due(practitioner: Practitioner, *emails: str) -> list[CheckIn]:
+    """One due follow-up check-in per address, each a second after the one before."""
+    now = timezone.now()
+    rows = []
+    for position, address in enumerate(emails):
+        client = factories.ClientFactory(practitioner=practitioner, email=address)
+        rows.append(
+            CheckIn.objects.create(
+                practice=client.practice,
+                client=client,
+                state=State.SCHEDULED,
+                sequence=2,
+                due_at=now - dt.timedelta(minutes=1) + dt.timedelta(seconds=position),
+                closes_at=now + dt.timedelta(days=2),
+            )
+        )
+    return rows
+
+
+def drain(worker: str = "test") -> None:
+    dispatcher = Dispatcher(worker)
+    try:
+        while dispatcher.step():
+            pass
+    finally:
+        dispatcher.close()
