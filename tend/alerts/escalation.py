@@ -36,14 +36,14 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.timesince import timesince
 
 from tend.alerts import coverage, reasons
 from tend.alerts.models import Alert, AlertEvent, AlertState
-from tend.lib import emails
+from tend.lib import emails, leases
 from tend.notify.checkin_email import message_id
 from tend.practices.models import Practitioner
 
@@ -136,17 +136,12 @@ def hand_over(practitioner: Practitioner, at: dt.datetime) -> int:
 # The worker's duty -----------------------------------------------------------------------
 
 
-def _lease() -> dt.timedelta:
-    return dt.timedelta(seconds=settings.DISPATCH_LEASE_SECONDS)
-
-
 def _retry() -> dt.timedelta:
     return dt.timedelta(seconds=settings.DISPATCH_RETRY_SECONDS)
 
 
 def due(now: dt.datetime) -> QuerySet[Alert]:
-    unleased = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
-    return Alert.objects.filter(unleased, state=OPEN, escalate_at__lte=now)
+    return leases.unleased(Alert.objects.filter(state=OPEN, escalate_at__lte=now), now)
 
 
 def claim(worker: str, batch: int = BATCH) -> list[int]:
@@ -158,18 +153,12 @@ def claim(worker: str, batch: int = BATCH) -> list[int]:
     now = timezone.now()
     if not due(now).exists():
         return []
-    with transaction.atomic():
-        rows = due(now).order_by("escalate_at").select_for_update(skip_locked=True)
-        ids = list(rows.values_list("pk", flat=True)[:batch])
-        if ids:
-            Alert.objects.filter(pk__in=ids).update(lease_owner=worker, lease_until=now + _lease())
-    return ids
+    return leases.claim(due(now), worker, batch, "escalate_at")
 
 
 def release(ids: list[int], worker: str, wait: dt.timedelta | None = None) -> None:
     """Give alerts back: to anyone at once, or (with `wait`) to nobody until it has passed."""
-    until = None if wait is None else timezone.now() + wait
-    Alert.objects.filter(pk__in=ids, lease_owner=worker).update(lease_owner="", lease_until=until)
+    leases.release(Alert, ids, worker, wait)
 
 
 def run_due(worker: str) -> int:
@@ -179,7 +168,7 @@ def run_due(worker: str) -> int:
         return 0
     mailer = _Mailer()
     # Start no email once half the lease has gone, so no other worker holds it by then.
-    send_by = time.monotonic() + _lease().total_seconds() / 2
+    send_by = time.monotonic() + leases.lease().total_seconds() / 2
     try:
         for position, pk in enumerate(ids):
             if time.monotonic() >= send_by:

@@ -64,6 +64,7 @@ from tend.alerts import services as alert_services
 from tend.care import followup
 from tend.checkins.models import CheckIn, State
 from tend.clients import pauses
+from tend.lib import leases
 from tend.notify import checkin_email
 from tend.notify.models import Delivery
 
@@ -95,25 +96,9 @@ class Outcome:
         return bool(self.claimed)
 
 
-def _lease() -> dt.timedelta:
-    return dt.timedelta(seconds=settings.DISPATCH_LEASE_SECONDS)
-
-
-def _unleased(qs: QuerySet[CheckIn], now: dt.datetime) -> QuerySet[CheckIn]:
-    return qs.filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-
-
 def claim(qs: QuerySet[CheckIn], worker: str, batch: int) -> list[int]:
-    """Take up to `batch` rows of `qs`. Nobody else gets them until the lease ends."""
-    now = timezone.now()
-    with transaction.atomic():
-        rows = _unleased(qs, now).order_by("due_at").select_for_update(skip_locked=True)
-        ids = list(rows.values_list("pk", flat=True)[:batch])
-        if ids:
-            CheckIn.objects.filter(pk__in=ids).update(
-                lease_owner=worker, lease_until=now + _lease()
-            )
-    return ids
+    """Take up to `batch` rows of `qs`, earliest due first, under a lease."""
+    return leases.claim(qs, worker, batch, "due_at")
 
 
 def due_checkins() -> QuerySet[CheckIn]:
@@ -236,7 +221,7 @@ class Dispatcher:
     @staticmethod
     def _send_by() -> float:
         """Taken before claiming, so it is early: the lease runs from a moment later."""
-        return time.monotonic() + _lease().total_seconds() / 2
+        return time.monotonic() + leases.lease().total_seconds() / 2
 
     def _run(self, ids: list[int], send_by: float, *, reminder: bool) -> Outcome:
         outcome = Outcome(claimed=ids)
@@ -602,16 +587,14 @@ def _hold_until_resume(checkin: CheckIn, worker: str) -> bool:
 
 
 def release(ids: list[int], worker: str, wait: dt.timedelta | None = None) -> None:
-    """Give rows back: to anyone at once, or (with `wait`) to nobody until it has passed."""
-    until = None if wait is None else timezone.now() + wait
-    CheckIn.objects.filter(pk__in=ids, lease_owner=worker).update(lease_owner="", lease_until=until)
+    leases.release(CheckIn, ids, worker, wait)
 
 
 def close_windows() -> int:
     """Unanswered check-ins whose window has closed are missed; unsent stale ones lapse."""
     now = timezone.now()
     missed = CheckIn.objects.filter(state=State.SENT, closes_at__lte=now).update(state=State.MISSED)
-    lapsed = _unleased(
+    lapsed = leases.unleased(
         CheckIn.objects.filter(state=State.SCHEDULED, closes_at__lte=now), now
     ).update(state=State.CANCELLED, cancel_reason="lapsed")
     return missed + lapsed
