@@ -183,6 +183,9 @@ ANSWER_LINK_DAYS = env_int("TEND_ANSWER_LINK_DAYS", 4)
 # The dispatcher's lease on claimed rows, and how long it waits when the mail server is down.
 DISPATCH_LEASE_SECONDS = env_int("TEND_DISPATCH_LEASE_SECONDS", 120)
 DISPATCH_RETRY_SECONDS = env_int("TEND_DISPATCH_RETRY_SECONDS", 60)
+# A second process holds each worker's SMTP line, so a worker killed mid-message sends it
+# once all the same (tend/notify/keeper.py). Off: a killed worker may resend that message.
+DISPATCH_KEEPER = env_bool("TEND_DISPATCH_KEEPER", default=True)
 
 # Background tasks (Django's Tasks API): queued as rows in the database and run by
 # `tend worker` between its rounds of check-ins. Its sweep prunes finished ones after these

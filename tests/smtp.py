@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import re
 import socket
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
@@ -23,6 +25,7 @@ def free_port() -> int:
 @dataclass
 class Inbox:
     messages: list[EmailMessage] = field(default_factory=list)
+    port: int = 0  # where it listens, once served
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
@@ -57,3 +60,39 @@ def start() -> tuple[Controller, Inbox, int]:
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     return controller, inbox, port
+
+
+@dataclass
+class Answering(Inbox):
+    """Takes every message, then answers its end with the next of `answers` ("250 OK" once
+    they run out); "drop" hangs up instead of answering."""
+
+    answers: list[str] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        answer = self.answers.pop(0) if self.answers else "250 OK"
+        if answer.startswith("5") or answer.startswith("4"):
+            return answer  # not taken
+        await super().handle_DATA(server, session, envelope)
+        if answer == "drop":
+            server.transport.abort()
+        return "250 OK"
+
+
+@contextlib.contextmanager
+def serving[I: Inbox](inbox: I, settings: Any) -> Iterator[I]:
+    """`inbox` behind a real SMTP server on loopback, and Django's mailer pointed at it."""
+    port = inbox.port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
+    settings.DISPATCH_RETRY_SECONDS = 60
+    try:
+        yield inbox
+    finally:
+        controller.stop()

@@ -6,31 +6,25 @@ over one reused SMTP connection under a delivery key that exists once. A worker 
 any moment leaves leased rows that another claims when the lease runs out; a message whose
 fate is unknown is sent again with the same Message-ID.
 
-Exactly once at the server, as nearly as SMTP allows. A server takes a message when its
-final "<CRLF>.<CRLF>" reaches it, whether or not the sender lives to read the "250 OK", and
-SMTP gives no way to ask afterwards (RFC 1047). So the record is made in the moment the dot
-leaves, before the answer is read: the row is marked sent in a transaction whose statement
-runs before the dot is written and which commits straight after (SQLite in WAL with
-synchronous=NORMAL, PostgreSQL with synchronous_commit off in the worker: both survive a
-killed worker). Meanwhile the socket is corked, so the server gets the dot, and starts on
-it, only once the record is made; if the worker dies first, the kernel still delivers what
-was written. Then the answer decides: 250 and the record stands; 4xx, or a line that drops
-before answering, and the row is put back (durably) to go again later with the same
-Message-ID; 5xx and its delivery is recorded as failed. If the row stopped being ours
-meanwhile (answered, or the lease ran out), the message is abandoned before its dot.
+Exactly once at the server. A server takes a message when its final "<CRLF>.<CRLF>"
+reaches it, whether or not the sender lives to read the "250 OK", and SMTP gives no way to
+ask afterwards (RFC 1047). So the record is made as the dot leaves, before the answer is
+read: the row is marked sent in a transaction whose statement runs before the dot is
+written and which commits straight after (SQLite in WAL with synchronous=NORMAL, PostgreSQL
+with synchronous_commit off in the worker: both survive a killed worker). Then the answer
+decides: 250 and the record stands; 4xx, or a line that drops before answering, and the
+row is put back (durably) to go again later with the same Message-ID; 5xx and its delivery
+is recorded as failed. If the row stopped being ours meanwhile (answered, or the lease ran
+out), the message is abandoned before its dot.
 
-What is left, the window RFC 1047 describes, split in two:
-
-- a worker killed between writing the dot and the end of that commit (tens of
-  microseconds on SQLite; on PostgreSQL until the COMMIT is on its way) leaves a message
-  the server has taken and no record of it: it goes again, a duplicate. Under
-  tests/notify/test_worker_faults.py that was 6 kills in 320, SQLite and PostgreSQL
-  together (it was 39 in 90 when the record waited for the "250");
-- a worker killed after that commit and before it reads the answer, when the answer
-  would have been 4xx or never comes, leaves a message recorded as sent that the server
-  did not take: lost, though the check-in still waits in the client's space. That takes
-  a SIGKILL (a stopping worker finishes the message in hand) and a refusal in the same
-  few milliseconds.
+A worker killed between the dot and that commit, or between the commit and acting on a
+refusal, would leave the truth unknowable, except that the line does not die with it: the
+line keeper (keeper.py) holds each SMTP connection too, with a note of where on it the
+message in flight ends, and the next worker settles it from the kernel's count of bytes
+written and the answer still waiting on the line (recovery.py; the answer is read without
+being taken off until it has been acted on). Without the keeper (not Linux, or
+TEND_DISPATCH_KEEPER off) those two windows remain: a resend in the first (measured: 6
+kills in 320), a message recorded as sent that the server refused in the second.
 
 A worker starts no message once half its lease has gone: it hands the rest of the batch
 back instead, so a slow worker never sends a row that another has since claimed. Asked to
@@ -46,6 +40,7 @@ import logging
 import re
 import smtplib
 import socket
+import ssl
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -65,7 +60,8 @@ from tend.care import followup
 from tend.checkins.models import CheckIn, State
 from tend.clients import pauses
 from tend.lib import leases
-from tend.notify import checkin_email
+from tend.notify import checkin_email, wire
+from tend.notify.keeper import Link
 from tend.notify.models import Delivery
 
 log = logging.getLogger(__name__)
@@ -121,18 +117,28 @@ SWEEP_SECONDS = 30.0
 
 
 class Dispatcher:
-    def __init__(self, worker: str, batch: int = 100) -> None:
+    def __init__(self, worker: str, batch: int = 100, keeper: Link | None = None) -> None:
         self.worker = worker
         self.batch = batch
         self.connection: BaseEmailBackend | None = None
         self.stopping = False
         self.next_sweep = 0.0  # time.monotonic() when windows are next closed
+        self.keeper = keeper  # holds our SMTP lines too, so our death doesn't end them
+        self.lines_opened = 0
+        self.line = ""  # the keeper's name for the line in use, if it holds it
+        self.unread = 0  # bytes of the server's last answer, acted on, still to take off
+
+    def _let_keeper_go(self) -> None:
+        if self.keeper is not None and self.line:
+            self.keeper.drop(self.line)
+        self.line = ""
 
     def stop(self) -> None:
         """Finish the message in hand, give back the rest of the batch, start nothing new."""
         self.stopping = True
 
     def close(self) -> None:
+        self._let_keeper_go()
         if self.connection is not None:
             with contextlib.suppress(smtplib.SMTPException, OSError):
                 self.connection.close()
@@ -141,6 +147,7 @@ class Dispatcher:
     def _hang_up(self) -> None:
         """Drop the line without a word: mid-message, even QUIT would be message text."""
         backend = self.connection
+        self._let_keeper_go()
         if isinstance(backend, SMTPBackend) and backend.connection is not None:
             with contextlib.suppress(OSError):
                 backend.connection.close()
@@ -155,7 +162,38 @@ class Dispatcher:
             except (smtplib.SMTPException, OSError) as exc:
                 raise MailServerDown(type(exc).__name__) from exc
             self.connection = connection
+            self._hand_to_keeper(connection)
         return self.connection
+
+    def _hand_to_keeper(self, backend: BaseEmailBackend) -> None:
+        smtp = getattr(backend, "connection", None)
+        sock = getattr(smtp, "sock", None)
+        if self.keeper is None or not self.keeper.alive or sock is None:
+            return
+        if wire.counts(sock) is None:
+            return  # nothing to judge a dead worker's line by: no use keeping it
+        self.lines_opened += 1
+        self.line = str(self.lines_opened)
+        self.keeper.hold(self.line, sock)
+
+    def _note(self, checkin: CheckIn, batch: _Batch, end: int, received: int, tls: bool) -> None:
+        """Tell the keeper what this line carries now: where the end of this message will
+        be, in bytes written to the line, and how much had come back before its answer."""
+        if self.keeper is None or not self.line:
+            return
+        marked_at = batch.marking_at.get(checkin.pk)
+        self.keeper.note(
+            self.line,
+            {
+                "checkin": checkin.pk,
+                "reminder": batch.reminder,
+                "key": batch.keys[checkin.pk],
+                "marked_at": marked_at.isoformat() if marked_at else None,
+                "end": end,
+                "received": received,
+                "tls": tls,
+            },
+        )
 
     def _send(self, checkin: CheckIn, batch: _Batch) -> None:
         """Send one check-in's message; return once the server has accepted it.
@@ -175,11 +213,17 @@ class Dispatcher:
                 def marking() -> contextlib.AbstractContextManager[bool]:
                     return batch.marking(checkin)
 
+                def note(end: int, received: int, tls: bool) -> None:
+                    self._note(checkin, batch, end, received, tls)
+
+                answer = _Answer(note)
                 try:
-                    _sendmail(backend.connection, sender, to, message, marking)
+                    _sendmail(backend.connection, sender, to, message, marking, answer)
                 except Withdrawn:
                     self._hang_up()  # the server drops a message that never got its end
                     raise
+                finally:
+                    self.unread = answer.unread
             else:
                 backend.send_messages([batch.build(checkin).as_message()])
         except smtplib.SMTPResponseException as exc:
@@ -195,6 +239,19 @@ class Dispatcher:
         except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as exc:
             self.close()
             raise MailServerDown(type(exc).__name__) from exc
+
+    def _take_answer(self) -> None:
+        """Take the server's answer off the line, now that it has been acted on (read
+        before without taking it: see `_peek_answer`)."""
+        unread, self.unread = self.unread, 0
+        backend = self.connection
+        smtp = getattr(backend, "connection", None)
+        if not unread or smtp is None or smtp.sock is None:
+            return
+        try:
+            _take(smtp.sock, unread)
+        except OSError:
+            self.close()
 
     def step(self) -> bool:
         """One round of every duty. True if there was anything to do."""
@@ -278,6 +335,8 @@ class Dispatcher:
                     batch.refused(checkin, exc)
                 else:
                     batch.accepted(checkin)
+                finally:
+                    self._take_answer()
         finally:
             batch.record_sent()
 
@@ -293,6 +352,7 @@ class _Batch:
         self.already = _record_intent(rows, self.keys, kind)
         self.sent: list[str] = []
         self.marked: dict[int, dt.datetime] = {}  # on the wire, recorded, no answer yet
+        self.marking_at: dict[int, dt.datetime] = {}  # the time it is being recorded with
 
     def build(self, checkin: CheckIn) -> checkin_email.CheckinEmail:
         return checkin_email.build(checkin, key=self.keys[checkin.pk], reminder=self.reminder)
@@ -307,7 +367,7 @@ class _Batch:
         so all that is left between that write and the record is the commit itself.
         """
         with transaction.atomic():
-            marked_at = timezone.now()
+            marked_at = self.marking_at[checkin.pk] = timezone.now()
             ours = _mark(checkin.pk, self.worker, marked_at, reminder=self.reminder)
             yield ours
         if ours:
@@ -346,22 +406,36 @@ class _Batch:
             )
 
 
+@dataclass
+class _Answer:
+    """What `_sendmail` tells its caller besides the outcome: via `note`, where on the line
+    the message ends (for the keeper); in `unread`, the bytes of the server's answer that
+    are still on the line, to take off once the answer has been acted on."""
+
+    note: Callable[[int, int, bool], None]
+    unread: int = 0
+
+
 def _sendmail(
     smtp: smtplib.SMTP,
     sender: str,
     to: str,
     make: Callable[[], bytes],
     marking: Callable[[], contextlib.AbstractContextManager[bool]],
+    answer: _Answer,
 ) -> None:
-    """smtplib's sendmail() for one recipient, with two differences.
+    """smtplib's sendmail() for one recipient, with three differences.
 
     The message is written (by `make`) while the server checks the sender: a round trip
-    that would otherwise be spent waiting. And the message is written here, not by
-    smtplib's data() (which reads the answer straight after): its final dot inside
-    `marking()`, whose record commits as the dot has left, before the answer is read.
-    Meanwhile the socket is corked (Linux): what was written waits in the kernel, which
-    sends it even if this process dies, and the server is not woken to compete with the
-    commit for the CPU.
+    that would otherwise be spent waiting. The message is written here, not by smtplib's
+    data() (which reads the answer straight after): its final dot inside `marking()`,
+    whose record commits as the dot has left, before the answer is read. Meanwhile the
+    socket is corked (Linux): what was written waits in the kernel, which sends it even if
+    this process dies, and the server is not woken to compete with the commit for the CPU.
+    And just before the dot, `answer.note` is told where the dot will end, in bytes written
+    to the line, so that if this process dies the keeper's copy of the line can say whether
+    it left; the server's answer is read without being taken off the line (plain
+    connections), so that a worker that dies before acting on it leaves it there.
     """
     smtp.ehlo_or_helo_if_needed()
     smtp.putcmd("mail", f"FROM:{smtplib.quoteaddr(sender)}")
@@ -380,23 +454,79 @@ def _sendmail(
     if code not in (250, 251):
         _reset(smtp)
         raise smtplib.SMTPRecipientsRefused({to: (code, reply)})
+    sock = smtp.sock
+    tls = isinstance(sock, ssl.SSLSocket)
+    before = wire.counts(sock) if sock is not None and tls else None
     code, reply = smtp.docmd("data")
     if code != 354:
         _reset(smtp)
         raise smtplib.SMTPDataError(code, reply)
+    # Over TLS each write costs a record's framing too: learnt from the DATA command's.
+    after = wire.counts(sock) if before is not None and sock is not None else None
+    framing = after.written - before.written - len(b"data\r\n") if after and before else 0
     body = _LEADING_DOT.sub(b"..", data)
     if not body.endswith(b"\r\n"):
         body += b"\r\n"
-    with _corked(smtp.sock):
+    with _corked(sock):
         smtp.send(body)  # all but the end, before the database is locked for the record
         with marking() as ours:
             if not ours:
                 raise Withdrawn  # the message never gets its end: the caller hangs up
-            smtp.send(b".\r\n")  # the end: from here on the server takes the message
-    code, reply = smtp.getreply()
+            here = wire.counts(sock) if sock is not None else None
+            if here is not None:
+                answer.note(here.written + len(_END) + framing, here.received, tls)
+            smtp.send(_END)  # the end: from here on the server takes the message
+    if tls or sock is None:
+        code, reply = smtp.getreply()
+    else:
+        code, reply, answer.unread = _peek_answer(sock)
     if code != 250:
-        _reset(smtp)
         raise smtplib.SMTPDataError(code, reply)
+
+
+_END = b".\r\n"
+_LONGEST_ANSWER = 4096
+
+
+def _peek_answer(sock: socket.socket) -> tuple[int, bytes, int]:
+    """The server's answer to a message's end, read but left on the line: its code, its
+    text and its length in bytes (to take off with `_take` once it has been acted on)."""
+    deadline = time.monotonic() + (sock.gettimeout() or 60.0)
+    while True:
+        data = sock.recv(_LONGEST_ANSWER, socket.MSG_PEEK)
+        if not data:
+            raise smtplib.SMTPServerDisconnected("the line closed before the answer")
+        found = _final_reply(data)
+        if found is not None:
+            return found
+        if len(data) >= _LONGEST_ANSWER or time.monotonic() > deadline:
+            raise smtplib.SMTPServerDisconnected("no whole answer")
+        time.sleep(0.001)  # part of it is here; the rest is on its way
+
+
+def _final_reply(data: bytes) -> tuple[int, bytes, int] | None:
+    """(code, text, bytes) for a complete reply at the start of `data`, else None."""
+    at = 0
+    lines = []
+    while (eol := data.find(b"\n", at)) >= 0:
+        line = data[at:eol].rstrip(b"\r")
+        at = eol + 1
+        lines.append(line[4:].strip())
+        if line[3:4] != b"-":  # the last line of a reply: "250 OK", not "250-..."
+            try:
+                code = int(line[:3])
+            except ValueError:
+                code = -1
+            return code, b"\n".join(lines), at
+    return None
+
+
+def _take(sock: socket.socket, size: int) -> None:
+    while size > 0:
+        got = sock.recv(size)
+        if not got:
+            raise OSError("the line closed")
+        size -= len(got)
 
 
 # Dot-stuffing (RFC 5321 4.5.2), as smtplib does it.

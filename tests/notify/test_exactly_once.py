@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import connection
 from django.utils import timezone
 
@@ -30,11 +29,9 @@ pytestmark = pytest.mark.django_db
 
 
 @dataclass
-class Answering(smtp.Inbox):
-    """Takes every message, then answers its end with the next of `answers` ("250 OK" once
-    they run out); "drop" hangs up instead of answering."""
+class Answering(smtp.Answering):
+    """As tests/smtp.py's, and notes the row's state as each message reaches it."""
 
-    answers: list[str] = field(default_factory=list)
     # The row's state as the server handled each message, when `watch` is set.
     seen_states: list[str] = field(default_factory=list)
     watch: int | None = None
@@ -42,13 +39,7 @@ class Answering(smtp.Inbox):
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.watch is not None:
             self.seen_states.append(await asyncio.to_thread(_state_of, self.watch))
-        answer = self.answers.pop(0) if self.answers else "250 OK"
-        if answer.startswith("5") or answer.startswith("4"):
-            return answer  # not taken
-        await super().handle_DATA(server, session, envelope)
-        if answer == "drop":
-            server.transport.abort()
-        return "250 OK"
+        return await super().handle_DATA(server, session, envelope)
 
 
 def _state_of(pk: int) -> str:
@@ -60,21 +51,8 @@ def _state_of(pk: int) -> str:
 
 @pytest.fixture
 def server(settings: Any) -> Iterator[Answering]:
-    inbox = Answering()
-    port = smtp.free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
-    }
-    settings.DISPATCH_RETRY_SECONDS = 60
-    try:
+    with smtp.serving(Answering(), settings) as inbox:
         yield inbox
-    finally:
-        controller.stop()
 
 
 def ids_at(inbox: Answering) -> list[str]:
