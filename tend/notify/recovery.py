@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import socket
+import time
 from typing import Any
 
 from django.conf import settings
@@ -30,7 +31,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tend.checkins.models import CheckIn, State
-from tend.notify import dispatch, wire
+from tend.notify import dispatch, keeper, wire
 from tend.notify.keeper import Link, Orphan
 from tend.notify.models import Delivery
 
@@ -43,6 +44,34 @@ def identity() -> str:
     """The database these workers share (one keeper each)."""
     db = connection.settings_dict
     return ":".join(str(db.get(k) or "") for k in ("ENGINE", "HOST", "PORT", "NAME"))
+
+
+class Cover:
+    """A worker's link to the line keeper: reached as it starts and, if the keeper is lost,
+    sought again at most once a minute (meanwhile the worker sends without its cover)."""
+
+    RETRY_SECONDS = 60.0
+
+    def __init__(self, worker: str) -> None:
+        self.worker = worker
+        self.link: Link | None = None
+        self.next_try = 0.0
+
+    def current(self) -> Link | None:
+        if not settings.DISPATCH_KEEPER:
+            return None
+        if (self.link is None or not self.link.alive) and time.monotonic() >= self.next_try:
+            self.next_try = time.monotonic() + self.RETRY_SECONDS
+            self.link = Link.reach(keeper.address_for(identity()), self.worker)
+        return self.link if self.link is not None and self.link.alive else None
+
+    def recover(self) -> int:
+        link = self.current()
+        return recover(link) if link is not None else 0
+
+    def close(self) -> None:
+        if self.link is not None:
+            self.link.close()
 
 
 def recover(link: Link) -> int:

@@ -8,7 +8,9 @@ against a real SMTP server. What the server received is the truth.
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -21,6 +23,7 @@ from django.utils import timezone
 
 from tend.checkins.models import CheckIn, State
 from tend.notify import checkin_email, keeper, recovery, wire
+from tend.notify.dispatch import Dispatcher
 from tend.notify.models import Delivery
 from tend.practices.models import Practitioner
 from tests import smtp
@@ -271,3 +274,28 @@ def test_killed_before_reading_a_refusal_the_delivery_failed_and_the_app_still_h
     assert (checkin.state, checkin.lease_owner) == (State.SENT, "")
     assert Delivery.objects.get(checkin=checkin).state == Delivery.State.FAILED
     assert CheckIn.objects.filter(pk=checkin.pk, sent_at__lte=timezone.now()).exists()
+
+
+def keeper_pid(link: keeper.Link) -> int:
+    pid, _uid, _gid = struct.unpack("3i", link.sock.getsockopt(socket.SOL_SOCKET, SO_PEERCRED, 12))
+    return int(pid)
+
+
+SO_PEERCRED = getattr(socket, "SO_PEERCRED", 17)
+
+
+@pytest.mark.django_db
+def test_a_worker_whose_keeper_is_gone_goes_on_sending_without_it(
+    alice: Practitioner, server: smtp.Answering, address: str
+) -> None:
+    due(alice, "dana@example.com", "eli@example.com")
+    link = reach(address, "worker")
+    dispatcher = Dispatcher("worker", keeper=link)
+    os.kill(keeper_pid(link), signal.SIGKILL)
+
+    outcome = dispatcher.send_due()
+    dispatcher.close()
+
+    assert outcome.sent == 2
+    assert not link.alive
+    assert sorted(str(m["To"]) for m in server.messages) == ["dana@example.com", "eli@example.com"]

@@ -11,12 +11,11 @@ import threading
 from types import FrameType
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
 from django.db.backends.signals import connection_created
 
-from tend.notify import dispatch, keeper, recovery
+from tend.notify import dispatch, recovery
 from tend.notify.background import TaskRunner
 from tend.notify.dispatch import Dispatcher
 
@@ -44,10 +43,8 @@ class Command(BaseCommand):
         if connection.connection is not None:
             dispatch.relax_commits(None, connection)
         worker = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
-        link = None
-        if settings.DISPATCH_KEEPER:  # holds our SMTP lines too: see tend/notify/keeper.py
-            link = keeper.Link.reach(keeper.address_for(recovery.identity()), worker)
-        self.dispatcher = Dispatcher(worker, batch=options["batch"], keeper=link)
+        cover = recovery.Cover(worker)  # a keeper holds our SMTP lines too: see keeper.py
+        self.dispatcher = Dispatcher(worker, batch=options["batch"], keeper=cover.current())
         self.tasks = TaskRunner(worker, per_step=options["tasks"])
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
@@ -55,7 +52,8 @@ class Command(BaseCommand):
         try:
             while not self.stopped.is_set():
                 close_old_connections()
-                found = link is not None and recovery.recover(link) > 0  # left by the dead
+                found = cover.recover() > 0  # what workers that died left mid-message
+                self.dispatcher.keeper = cover.current()
                 found |= self.dispatcher.step()
                 found |= self.tasks.step()  # a few at most: check-ins never wait long
                 if not found:
@@ -65,8 +63,7 @@ class Command(BaseCommand):
                     self.stopped.wait(options["interval"])
         finally:
             self.dispatcher.close()
-            if link is not None:
-                link.close()
+            cover.close()
         self.stdout.write(f"Worker {worker} stopped.")
 
     def stop(self, signum: int, frame: FrameType | None) -> None:
