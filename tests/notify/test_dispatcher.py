@@ -14,6 +14,7 @@ from tend.notify import checkin_email
 from tend.notify.dispatch import Dispatcher
 from tend.notify.models import Delivery
 from tend.practices.models import Practitioner
+from tests import smtp
 from tests.notify.outbox import drain, due
 from tests.smtp import Inbox
 
@@ -131,29 +132,13 @@ class RefusesSome(Inbox):
 def test_one_refused_address_fails_alone_and_everyone_else_still_hears(
     alice: Practitioner, settings: Any
 ) -> None:
-    from aiosmtpd.controller import Controller
-
-    from tests.smtp import free_port
-
-    inbox = RefusesSome()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
-    }
-    try:
+    with smtp.serving(RefusesSome(), settings) as inbox:
         _first, gone, later, _last = due(
             alice, "first@example.com", "gone@example.com", "later@example.com", "z@example.com"
         )
         dispatcher = Dispatcher("refusals")
         dispatcher.step()
         dispatcher.close()
-    finally:
-        controller.stop()
 
     received = sorted(str(m["To"]) for m in inbox.messages)
     assert received == ["first@example.com", "z@example.com"]

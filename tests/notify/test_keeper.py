@@ -70,6 +70,28 @@ def orphans(link: keeper.Link, within: float = 2.0) -> list[keeper.Orphan]:
     return found
 
 
+NOTE = {"checkin": 7, "end": 42}
+
+
+def holding(
+    address: str, worker: str, note: dict[str, Any] | None = NOTE
+) -> tuple[keeper.Link, Line]:
+    """A worker that has handed the keeper a line, with a message in flight unless
+    `note` is None."""
+    line = Line()
+    link = reach(address, worker)
+    link.hold("1", line.near)
+    if note is not None:
+        link.note("1", note)
+    return link, line
+
+
+def assert_no_orphans(address: str) -> None:
+    other = reach(address, "other")
+    assert other.orphans() == []
+    other.close()
+
+
 def die(link: keeper.Link, *lines: Line) -> None:
     """What a killed worker leaves: its link and its ends of the lines closed by the kernel,
     without a goodbye."""
@@ -79,16 +101,13 @@ def die(link: keeper.Link, *lines: Line) -> None:
 
 
 def test_a_line_outlives_the_worker_that_held_it_and_goes_to_the_next(address: str) -> None:
-    line = Line()
-    first = reach(address, "first")
-    first.hold("1", line.near)
-    first.note("1", {"checkin": 7, "end": 42})
+    first, line = holding(address, "first")
     die(first, line)
 
     assert not line.far_sees_end(within=0.3)  # the keeper's handle keeps it open
     second = reach(address, "second")
     [orphan] = orphans(second)
-    assert (orphan.worker, orphan.note) == ("first", {"checkin": 7, "end": 42})
+    assert (orphan.worker, orphan.note) == ("first", NOTE)
     orphan.sock.sendall(b"still here")
     assert line.far.recv(100) == b"still here"  # the very same connection
 
@@ -100,36 +119,24 @@ def test_a_line_outlives_the_worker_that_held_it_and_goes_to_the_next(address: s
 
 
 def test_a_line_with_nothing_in_flight_closes_with_its_worker(address: str) -> None:
-    line = Line()
-    worker = reach(address, "worker")
-    worker.hold("1", line.near)
+    worker, line = holding(address, "worker", note=None)
     die(worker, line)
 
     assert line.far_sees_end()
-    other = reach(address, "other")
-    assert other.orphans() == []
-    other.close()
+    assert_no_orphans(address)
 
 
 def test_a_worker_that_says_goodbye_leaves_nothing_behind(address: str) -> None:
-    line = Line()
-    worker = reach(address, "worker")
-    worker.hold("1", line.near)
-    worker.note("1", {"checkin": 7, "end": 42})
+    worker, line = holding(address, "worker")
     worker.close()
     line.near.close()
 
     assert line.far_sees_end()
-    other = reach(address, "other")
-    assert other.orphans() == []
-    other.close()
+    assert_no_orphans(address)
 
 
 def test_an_orphan_whose_borrower_dies_too_is_lent_again(address: str) -> None:
-    line = Line()
-    first = reach(address, "first")
-    first.hold("1", line.near)
-    first.note("1", {"checkin": 7, "end": 42})
+    first, line = holding(address, "first")
     die(first, line)
     second = reach(address, "second")
     [borrowed] = orphans(second)
@@ -138,7 +145,7 @@ def test_an_orphan_whose_borrower_dies_too_is_lent_again(address: str) -> None:
 
     third = reach(address, "third")
     [again] = orphans(third)
-    assert (again.worker, again.note) == ("first", {"checkin": 7, "end": 42})
+    assert (again.worker, again.note) == ("first", NOTE)
     again.sock.close()
     third.settled(again.key)
     third.close()
