@@ -29,6 +29,8 @@ CUE_LISTS = (
     "negation",
     "denial",
     "plan",
+    "situation",
+    "leaving",
     "distress",
     "past",
     "recent",

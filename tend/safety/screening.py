@@ -22,6 +22,10 @@ How each phrase found in the text is weighed (every word list lives in the data 
    recent cue ("last night", "just now") sits in the same clause.
 5. Thoughts of suicide beside an explicit denial ("I'd never act on it") count as concern.
 6. A plan ("I have a plan", "ya sé cómo hacerlo") beside any concern phrase is urgent.
+7. Being somewhere one could jump from ("writing this from the bridge", "estoy en el
+   puente") is urgent beside a concern phrase or a line about not coming back ("I don't
+   think I'm coming back", "no pienso volver"); beside a denial it counts as distress.
+   Alone it is nothing.
 
 This is a keyword screen, not an assessment: it should raise a human's attention, never
 replace it.
@@ -95,12 +99,17 @@ def _screen(text: str, lexicon: Lexicon) -> Screening:
     plan = lexicon.cues["plan"].search(norm.text)
     if concern and plan:
         return Screening("urgent", _phrases(norm, [*concern, _cue_hit(norm, plan)]))
+    situation = lexicon.cues["situation"].search(norm.text)
+    leaving = lexicon.cues["leaving"].search(norm.text) if situation else None
+    if situation and (concern or leaving):
+        signs = [*concern, *([_cue_hit(norm, leaving)] if leaving else [])]
+        return Screening("urgent", _phrases(norm, [_cue_hit(norm, situation), *signs]))
     if concern:
         return Screening("concern", _phrases(norm, concern))
     denials = [hit for hit, weight in weighed if weight == "denied"]
     if ctx.denial:
         denials.append(_cue_hit(norm, ctx.denial))
-    distress = lexicon.cues["distress"].search(norm.text) if denials else None
+    distress = (lexicon.cues["distress"].search(norm.text) or situation) if denials else None
     if distress:
         return Screening("concern", _phrases(norm, [*denials, _cue_hit(norm, distress)]))
     return Screening("none")

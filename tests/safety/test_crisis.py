@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from django.utils import translation
 
 from tend.clients.models import Client
 from tend.practices.models import Practitioner
@@ -143,7 +144,10 @@ def test_a_time_zone_tells_the_country(zone: str, country: str) -> None:
 
 def test_every_country_with_lines_has_a_translatable_name() -> None:
     assert set(countries.NAMES) == set(resources.countries())
-    assert countries.name("uk") == "United Kingdom"
+    with translation.override("en"):
+        assert countries.name("uk") == "United Kingdom"
+    with translation.override("es"):
+        assert countries.name("uk") == "Reino Unido"
     assert countries.name("FR") == "France"  # from the tz database, in English
     assert countries.name("ZZ") == ""
 

@@ -3,7 +3,7 @@
 Labelled data (level<TAB>sentence, "#" lines are comments):
 - labelled_{en,es}.tsv: the main set, written before the lexicon. The lexicon was then
   written by someone who had read it, so scores here are in-sample (optimistic).
-- holdout*_{en,es}.tsv: three rounds written after the lexicon, each scored once with the
+- holdout*_{en,es}.tsv: four rounds written after the lexicon, each scored once with the
   lexicon frozen, then used to fix the general gaps it showed. Their first-score numbers
   are the honest estimate of how the screen does on new wording (see the report in
   tend/safety/README.md); they now guard against regressions.
@@ -57,7 +57,7 @@ def scores(rows: list[tuple[str, str]], language: str) -> dict[str, tuple[int, f
 
 FILES = [
     (f"{stem}_{language}.tsv", language)
-    for stem in ("labelled", "holdout", "holdout2", "holdout3")
+    for stem in ("labelled", "holdout", "holdout2", "holdout3", "holdout4")
     for language in ("en", "es")
 ]
 
@@ -213,6 +213,47 @@ def test_plan_turns_concern_into_urgent() -> None:
 def test_thoughts_beside_a_denial_are_concern() -> None:
     assert screen("I'd never act on it, but I think about killing myself", "en").level == "concern"
     assert screen("nunca lo haría, pero pienso en quitarme la vida", "es").level == "concern"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "level"),
+    [
+        # Somewhere one could jump from, plus not coming back or a concern phrase: urgent.
+        ("writing this from the bridge, I don't think I'm coming back", "en", "urgent"),
+        ("I'm on the roof and I can't go on", "en", "urgent"),
+        ("estoy en el puente, no pienso volver", "es", "urgent"),
+        ("estoy en la azotea y ya no puedo más", "es", "urgent"),
+        # Beside a denial it is distress.
+        ("I'm on the bridge but I'm not going to jump", "en", "concern"),
+        ("estoy en el puente pero no me voy a tirar", "es", "concern"),
+        # Alone, or with "not coming back" somewhere else, it is nothing.
+        ("I'm on the bridge, the view is lovely", "en", "none"),
+        ("I quit today, not coming back", "en", "none"),
+        ("estoy en la azotea tomando el sol", "es", "none"),
+        ("no pienso volver a ese trabajo", "es", "none"),
+    ],
+)
+def test_where_the_writer_is(text: str, language: str, level: str) -> None:
+    assert screen(text, language).level == level
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "level"),
+    [
+        ("my sister had suicidal thoughts and I'm glad she asked for help", "en", "none"),
+        ("mi hermana tuvo pensamientos suicidas y me alegra que pidiera ayuda", "es", "none"),
+        ("me preocupa mi hermano, habla de acabar con todo", "es", "none"),
+        ("mi madre quería morir", "es", "none"),
+        # A verb that can only be "I" keeps the phrase the writer's own.
+        ("mi hermana no sabe que tengo ideas suicidas", "es", "urgent"),
+        ("desde que murió mi hijo quiero morirme", "es", "urgent"),
+        ("esto me tiene pensando en suicidarme", "es", "urgent"),
+        # "sin" negates only what follows it directly.
+        ("sin mi hijo me quiero morir", "es", "urgent"),
+    ],
+)
+def test_someone_elses_experience(text: str, language: str, level: str) -> None:
+    assert screen(text, language).level == level
 
 
 def test_empty_text_is_none() -> None:
