@@ -10,6 +10,7 @@ import pytest
 # Worker processes the tests start reach a line keeper (tend/notify/keeper.py); once the
 # tests are done with it, it need not wait the usual minute before it goes.
 os.environ.setdefault("TEND_KEEPER_IDLE_SECONDS", "3")
+os.environ.setdefault("TEND_KEEPER_ORPHAN_SECONDS", "30")  # nor keep a failed test's lines
 
 
 @pytest.fixture(autouse=True)

@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 64 * 1024
 IDLE_SECONDS = float(os.environ.get("TEND_KEEPER_IDLE_SECONDS", "60"))
-ORPHAN_SECONDS = 3600.0
+ORPHAN_SECONDS = float(os.environ.get("TEND_KEEPER_ORPHAN_SECONDS", "3600"))
 LINK_TIMEOUT = 2.0
 SPAWN_WAIT = 3.0
 

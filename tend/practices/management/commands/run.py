@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
+import signal
 import sys
 from typing import Any
 
@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from tend.lib import mailsink
+from tend.lib.restarting import Restarting
 from tend.practices import demo
 
 
@@ -34,10 +35,11 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"\nTend is at http://{options['addr']}/\n"))
         for line in demo.welcome_lines():
             self.stdout.write(line)
-        # The worker sends follow-up check-ins; it lives and dies with the web server.
-        worker = subprocess.Popen([sys.executable, "-m", "tend.cli", "worker"])
+        # The worker sends follow-up check-ins; it lives and dies with the web server, and
+        # comes back if it dies on its own.
+        worker = Restarting([sys.executable, "-m", "tend.cli", "worker"], say=self.stderr.write)
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))  # as Ctrl+C does
         try:
             call_command("runserver", options["addr"], use_reloader=False, skip_checks=True)
         finally:
-            worker.terminate()
-            worker.wait(timeout=10)
+            worker.stop()
