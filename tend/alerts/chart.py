@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import cache, lru_cache
 
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -19,11 +20,23 @@ def _y(value: int) -> float:
     return HEIGHT - PAD - (HEIGHT - 2 * PAD) * value / 10
 
 
+@cache
+def _y_text(value: int) -> str:
+    return f"{_y(value):.1f}"
+
+
+@lru_cache(maxsize=512)
+def _day(day: dt.date, language: str | None) -> str:
+    """The day as "5 Nov" in `language`: the active one, which formats read and the cache
+    keys on. Formatting a date took longer than drawing all the rest of a chart."""
+    return formats.date_format(day, "j M")
+
+
 def describe(values: Sequence[tuple[dt.datetime, int]], since: dt.datetime | None) -> str:
     numbers = ", ".join(str(v) for _, v in values)
     if since is None:
         return _("Recent activation, out of 10: %(values)s.") % {"values": numbers}
-    day = formats.date_format(timezone.localtime(since), "j M")
+    day = _day(timezone.localdate(since), translation.get_language())
     return _("Activation since the session on %(day)s, out of 10: %(values)s.") % {
         "day": day,
         "values": numbers,
@@ -39,28 +52,25 @@ def activation_svg(
     "12,5" and the page stays cheap to render whatever the number of points.
     """
     start = since or values[0][0]
-    span = max((values[-1][0] - start).total_seconds(), 1.0)
-    dots = []
-    for at, value in values:
-        x = (
-            WIDTH / 2
-            if len(values) == 1
-            else PAD + (WIDTH - 2 * PAD) * max((at - start).total_seconds(), 0) / span
-        )
-        dots.append((x, _y(value), " chart-dot-high" if value >= threshold else ""))
+    per_second = (WIDTH - 2 * PAD) / max((values[-1][0] - start).total_seconds(), 1.0)
     # Every value below is a number or a fixed word made here; only the title is text.
-    line = ""
-    if len(dots) > 1:
-        points = " ".join(f"{x:.1f},{y:.1f}" for x, y, _high in dots)
-        line = f'<polyline points="{points}" class="chart-line"/>'
-    circles = "".join(
-        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" class="chart-dot{high}"/>' for x, y, high in dots
-    )
-    ty = f"{_y(threshold):.1f}"
+    points, circles = [], []
+    for at, value in values:
+        if len(values) == 1:
+            x = f"{WIDTH / 2:.1f}"
+        else:
+            x = f"{PAD + per_second * max((at - start).total_seconds(), 0):.1f}"
+        y = _y_text(value)
+        high = " chart-dot-high" if value >= threshold else ""
+        points.append(f"{x},{y}")
+        circles.append(f'<circle cx="{x}" cy="{y}" r="3" class="chart-dot{high}"/>')
+    line = f'<polyline points="{" ".join(points)}" class="chart-line"/>' if len(points) > 1 else ""
+    ty = _y_text(threshold)
+    uid = escape(uid)
     title = escape(describe(values, since))
     return SafeString(
         f'<svg width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-labelledby="{escape(uid)}"><title id="{escape(uid)}">{title}</title>'
+        f'aria-labelledby="{uid}"><title id="{uid}">{title}</title>'
         f'<line x1="0" x2="{WIDTH}" y1="{ty}" y2="{ty}" class="chart-threshold"/>'
-        f"{line}{circles}</svg>"
+        f"{line}{''.join(circles)}</svg>"
     )

@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -40,8 +42,16 @@ def needs_you_now(request: PractitionerRequest) -> HttpResponse:
         "waiting": waiting,
         "everyone": everyone,
         "is_admin": is_admin,
+        # One hidden input for every row's form: {% csrf_token %} in the loop built it anew
+        # for each row.
+        "csrf_input": csrf_input(request),
     }
     return render(request, "alerts/queue.html", ctx)
+
+
+# Each reason links to its alert. Joined here: a loop in the template, inside the loop over
+# the rows, cost more than all the rest of a row.
+_REASON = '<li><a href="{}">{}</a></li>'
 
 
 def _rows(entries: list[queue.Entry], me: Practitioner) -> list[dict[str, object]]:
@@ -49,25 +59,30 @@ def _rows(entries: list[queue.Entry], me: Practitioner) -> list[dict[str, object
     client_url = fast_urls.by_id("clients:detail")
     acknowledge_url = fast_urls.by_id("alerts:acknowledge")
     alert_url = fast_urls.by_id("alerts:detail")
+    # Looked up once, not once a row.
+    whose = _("%(name)s's client")
+    waiting = _("waiting %(since)s")
+    acknowledge = _("Acknowledge %(name)s")
+    reply_label = _("Reply to %(name)s (optional)")
     now = timezone.now()
     rows = []
     for entry in entries:
-        whose = ""
-        if entry.practitioner_id != me.pk:
-            whose = _("%(name)s's client") % {"name": entry.practitioner_name}
+        name = {"name": entry.name}
+        reasons = ((alert_url(a.pk), a.reason) for a in entry.alerts)
+        mine = entry.practitioner_id == me.pk
         rows.append(
             {
-                "pk": entry.client_id,
+                "reply_id": f"reply-{entry.client_id}",
                 "name": entry.name,
                 "urgent": entry.urgent,
                 "url": client_url(entry.client_id),
                 "acknowledge_url": acknowledge_url(entry.client_id),
-                "reasons": [(alert_url(a.pk), a.reason) for a in entry.alerts],
-                "waiting": _("waiting %(since)s") % {"since": timesince(entry.waiting_since, now)},
-                "whose": whose,
+                "reasons": format_html_join("", _REASON, reasons),
+                "waiting": waiting % {"since": timesince(entry.waiting_since, now)},
+                "whose": "" if mine else whose % {"name": entry.practitioner_name},
                 "chart": entry.chart,
-                "acknowledge": _("Acknowledge %(name)s") % {"name": entry.name},
-                "reply_label": _("Reply to %(name)s (optional)") % {"name": entry.name},
+                "acknowledge": acknowledge % name,
+                "reply_label": reply_label % name,
             }
         )
     return rows

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tend.alerts import services
-from tend.alerts.models import Alert, AlertState, Kind, Level
+from tend.alerts import queue, services
+from tend.alerts.models import Alert, AlertEvent, AlertState, Kind, Level
 from tend.care.models import Intensity
 from tend.checkins import services as checkins
 from tend.checkins.models import CheckIn, State
@@ -38,8 +38,8 @@ def queue_text(http: HttpClient) -> str:
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
 
 
-def names_in_order(http: HttpClient) -> list[str]:
-    page = http.get(reverse("home")).content.decode()
+def names_in_order(http: HttpClient, everyone: bool = False) -> list[str]:
+    page = http.get(reverse("home") + ("?all=1" if everyone else "")).content.decode()
     return re.findall(r'class="queue-name"><a href="[^"]+">([^<]+)</a>', page)
 
 
@@ -193,6 +193,72 @@ def test_the_chart_has_a_text_alternative(as_alice: HttpClient, carmen: Client) 
     page = as_alice.get(reverse("home")).content.decode()
     assert 'role="img"' in page
     assert "out of 10: 3, 9." in page
+
+
+def test_each_chart_starts_at_that_clients_last_session_or_a_month_ago(
+    as_alice: HttpClient, carmen: Client, dana: Client
+) -> None:
+    now = timezone.now()
+    factories.SessionFactory(client=carmen, starts_at=now - dt.timedelta(days=2))
+    factories.SessionFactory(client=carmen, starts_at=now + dt.timedelta(days=5))  # not yet
+    for client, days, activation in (
+        (carmen, 3, 6),  # before her last session
+        (carmen, 1, 3),
+        (dana, 40, 1),  # more than a month ago
+        (dana, 20, 4),
+    ):
+        factories.CheckInFactory(
+            client=client, activation=activation, answered_at=now - dt.timedelta(days=days)
+        )
+    answer(carmen, activation=9)
+    answer(dana, activation=8)
+    text = queue_text(as_alice)
+    day = timezone.localtime(now - dt.timedelta(days=2)).strftime("%-d %b")
+    assert f"Activation since the session on {day}, out of 10: 3, 9." in text
+    assert "Recent activation, out of 10: 4, 8." in text
+
+
+def test_an_alert_i_was_told_of_is_in_my_queue(alice: Practitioner, carmen: Client) -> None:
+    colleague = factories.PractitionerFactory(practice=alice.practice, name="Gil Ortega")
+    http = HttpClient()
+    http.force_login(colleague)
+    alert = services.open_alert(carmen, Kind.CONTACT, Level.NORMAL, {})
+    assert "Carmen" not in queue_text(http)
+    AlertEvent.objects.create(
+        practice_id=alert.practice_id,
+        alert=alert,
+        action=AlertEvent.Action.NOTIFIED,
+        practitioner=colleague,
+    )
+    text = queue_text(http)
+    assert "Carmen" in text
+    assert "Alice Moreno's client" in text
+
+
+def test_the_queue_shows_the_alerts_one_can_acknowledge(
+    alice: Practitioner, carmen: Client, dana: Client
+) -> None:
+    """The queue reads its rows in SQL of its own; visible() is what acknowledging uses."""
+    colleague = factories.PractitionerFactory(practice=alice.practice, name="Gil Ortega")
+    admin = factories.PractitionerFactory(
+        practice=alice.practice, name="Ines Roca", role=Practitioner.Role.ADMIN
+    )
+    eve = factories.ClientFactory(practitioner=colleague, name="Eve Lane")
+    told = services.open_alert(carmen, Kind.CONTACT, Level.NORMAL, {})
+    services.open_alert(dana, Kind.ACTIVATION, Level.URGENT, {"activation": 9})
+    held = services.open_alert(eve, Kind.SAFETY, Level.URGENT, {})
+    Alert.objects.filter(pk=held.pk).update(responsible=alice)
+    AlertEvent.objects.create(
+        practice_id=told.practice_id, alert=told, action="notified", practitioner=colleague
+    )
+    other = factories.ClientFactory(name="Someone Elsewhere")
+    services.open_alert(other, Kind.CONTACT, Level.NORMAL, {})
+    for person, everyone in ((alice, False), (colleague, False), (admin, False), (admin, True)):
+        http = HttpClient()
+        http.force_login(person)
+        shown = set(names_in_order(http, everyone))
+        expected = queue.visible(person, everyone=everyone).values_list("client__name", flat=True)
+        assert shown == set(expected), (person.name, everyone)
 
 
 def _fill(practitioner: Practitioner, clients: int) -> None:
