@@ -25,8 +25,10 @@ from django.utils.safestring import SafeString
 
 from tend.alerts import chart, reasons
 from tend.alerts.models import Alert, AlertEvent, AlertState, Kind, Level
-from tend.checkins.models import State
-from tend.practices.models import Practitioner
+from tend.care.models import Session
+from tend.checkins.models import CheckIn, State
+from tend.clients.models import Client
+from tend.practices.models import Practice, Practitioner
 
 # Within one level, the kinds of signal from most to least pressing.
 WEIGHT: dict[str, int] = {
@@ -94,28 +96,35 @@ def visible(practitioner: Practitioner, *, everyone: bool = False) -> QuerySet[A
     )
 
 
-_ALERTS = """
+def _tables() -> dict[str, str]:
+    models = {"alert": Alert, "event": AlertEvent, "session": Session, "checkin": CheckIn}
+    models |= {"client": Client, "practitioner": Practitioner, "practice": Practice}
+    return {name: connection.ops.quote_name(m._meta.db_table) for name, m in models.items()}
+
+
+_T = _tables()
+_ALERTS = f"""
 SELECT a.id, a.kind, a.level, a.detail, a.opened_at, a.client_id, c.name, c.practitioner_id,
        owner.name,
-       (SELECT MAX(s.starts_at) FROM care_session s
+       (SELECT MAX(s.starts_at) FROM {_T["session"]} s
         WHERE s.client_id = a.client_id AND s.starts_at <= %(now)s),
        practice.activation_threshold
-FROM alerts_alert a
-JOIN clients_client c ON c.id = a.client_id
-JOIN practices_practitioner owner ON owner.id = c.practitioner_id
-JOIN practices_practice practice ON practice.id = a.practice_id
+FROM {_T["alert"]} a
+JOIN {_T["client"]} c ON c.id = a.client_id
+JOIN {_T["practitioner"]} owner ON owner.id = c.practitioner_id
+JOIN {_T["practice"]} practice ON practice.id = a.practice_id
 WHERE a.practice_id = %(practice)s AND a.state = %(open)s
-"""
-_YOURS = """
+"""  # noqa: S608 (names from the models, every value a parameter)
+_YOURS = f"""
 AND (c.practitioner_id = %(me)s OR a.responsible_id = %(me)s OR EXISTS (
-    SELECT 1 FROM alerts_alertevent e WHERE e.alert_id = a.id AND e.practitioner_id = %(me)s
+    SELECT 1 FROM {_T["event"]} e WHERE e.alert_id = a.id AND e.practitioner_id = %(me)s
 ))
-"""
-_ANSWERS = """
-SELECT client_id, answered_at, activation FROM checkins_checkin
-WHERE ({since}) AND state = %s AND activation IS NOT NULL
+"""  # noqa: S608
+_ANSWERS = f"""
+SELECT client_id, answered_at, activation FROM {_T["checkin"]}
+WHERE ({{since}}) AND state = %s AND activation IS NOT NULL
 ORDER BY answered_at
-"""
+"""  # noqa: S608
 _SINCE = "(client_id = %s AND answered_at >= %s)"
 
 
