@@ -5,12 +5,15 @@ from __future__ import annotations
 import contextlib
 import email
 import email.policy
+import ipaddress
 import re
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -80,19 +83,62 @@ class Answering(Inbox):
 
 
 @contextlib.contextmanager
-def serving[I: Inbox](inbox: I, settings: Any) -> Iterator[I]:
-    """`inbox` behind a real SMTP server on loopback, and Django's mailer pointed at it."""
+def serving[I: Inbox](inbox: I, settings: Any, tls: ssl.SSLContext | None = None) -> Iterator[I]:
+    """`inbox` behind a real SMTP server on loopback, and Django's mailer pointed at it.
+    With `tls` the server insists on STARTTLS, and the mailer uses it."""
     port = inbox.port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=port, tls_context=tls, require_starttls=tls is not None
+    )
     controller.start()
+    options = {"host": "127.0.0.1", "port": port, "timeout": 5, "use_tls": tls is not None}
     settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
+        "default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
     }
     settings.DISPATCH_RETRY_SECONDS = 60
     try:
         yield inbox
     finally:
         controller.stop()
+
+
+def self_signed(directory: Path) -> tuple[Path, ssl.SSLContext]:
+    """A certificate for 127.0.0.1 (the file a client must trust: SSL_CERT_FILE) and a
+    server context that presents it."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_file, key_file)
+    return cert_file, context

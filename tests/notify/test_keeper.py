@@ -16,6 +16,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -196,12 +197,13 @@ def server(settings: Any) -> Iterator[smtp.Answering]:
         yield inbox
 
 
-def kill_worker_at(moment: str, port: int) -> None:
+def kill_worker_at(moment: str, port: int, tls: bool = False) -> None:
     env = {
         **os.environ,
         "TEND_DATABASE_URL": database_url(),
         "TEND_EMAIL_HOST": "127.0.0.1",
         "TEND_EMAIL_PORT": str(port),
+        "TEND_EMAIL_TLS": "1" if tls else "0",
     }
     process = subprocess.run(  # noqa: S603
         [sys.executable, "-m", "tests.notify.die_at", moment],
@@ -306,3 +308,38 @@ def test_a_worker_whose_keeper_is_gone_goes_on_sending_without_it(
     assert outcome.sent == 2
     assert not link.alive
     assert sorted(str(m["To"]) for m in server.messages) == ["dana@example.com", "eli@example.com"]
+
+
+@pytest.fixture
+def tls_server(
+    settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[smtp.Answering]:
+    cert, context = smtp.self_signed(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trusted here and by the worker
+    with smtp.serving(smtp.Answering(), settings, tls=context) as inbox:
+        yield inbox
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("moment", "found"),
+    [
+        ("before-end", "its end never left; due again"),
+        ("before-commit", "the server took it; recorded"),
+    ],
+)
+def test_over_tls_the_keeper_still_tells_whether_the_end_had_left(
+    alice: Practitioner, tls_server: smtp.Answering, moment: str, found: str
+) -> None:
+    # The answer can't be read without the dead worker's keys, but the bytes written,
+    # with each TLS record's framing, still say whether the end left.
+    [checkin] = due(alice, "dana@example.com")
+
+    kill_worker_at(moment, tls_server.port, tls=True)
+    assert settle_what_it_left() == [found]
+    drain()
+
+    assert message_ids(tls_server) == [checkin_email.message_id(f"checkin:{checkin.pk}")]
+    checkin.refresh_from_db()
+    assert (checkin.state, checkin.lease_owner) == (State.SENT, "")
