@@ -112,6 +112,38 @@ def supersede_before(session: Session) -> int:
     )
 
 
+def restore_superseded(session: Session) -> int:
+    """Undo `supersede_before` for a session about to be deleted: the earlier plans' check-ins
+    it cancelled go out again, unless another session still replaces them, or their time is
+    long past (as `schedule` would skip them). A session logged by mistake, then deleted,
+    must not leave the client with silence."""
+    now = timezone.now()
+    others = Session.objects.filter(client_id=session.client_id).exclude(pk=session.pk)
+    restored = 0
+    cancelled = CheckIn.objects.filter(
+        client_id=session.client_id,
+        state=State.CANCELLED,
+        cancel_reason="superseded",
+        due_at__gte=max(session.starts_at, now - GRACE),
+        session__starts_at__lte=session.starts_at,
+    ).exclude(session=session)
+    for checkin in cancelled.select_related("session"):
+        own = checkin.session
+        if own is None or checkin.due_at is None:
+            continue
+        replaced = others.filter(starts_at__gt=own.starts_at, starts_at__lte=checkin.due_at)
+        if replaced.exclude(pk=own.pk).exists():
+            continue
+        due = max(checkin.due_at, now)
+        remind, closes = window(session.client, due)
+        dues = preview(session.client, own.starts_at, own.plan_hours)
+        remind = clear_of_next(remind, dues, checkin.sequence)
+        restored += CheckIn.objects.filter(pk=checkin.pk, state=State.CANCELLED).update(
+            state=State.SCHEDULED, cancel_reason="", due_at=due, remind_at=remind, closes_at=closes
+        )
+    return restored
+
+
 def refit(client: Client) -> int:
     """The client's quiet hours or zone changed: move what hasn't gone out to fit them."""
     now = timezone.now()

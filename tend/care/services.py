@@ -54,4 +54,5 @@ def session_update(*, form: SessionForm) -> Session:
 @transaction.atomic
 def session_delete(*, session: Session) -> None:
     CheckIn.objects.filter(session=session, state=State.SCHEDULED).delete()
+    followup.restore_superseded(session)  # the plan it had replaced takes up again
     session.delete()

@@ -14,6 +14,7 @@ import time_machine
 from django.conf import settings
 from django.test import Client as HttpClient
 
+from tend.care import followup as followup_module
 from tend.care.models import AftercarePlan, Session
 from tend.checkins import services
 from tend.checkins.models import CheckIn, QuickAnswer, State
@@ -483,6 +484,57 @@ def test_deleting_a_session_removes_its_check_ins_still_to_go_out(
     assert response.status_code == 302
     assert list(CheckIn.objects.values_list("pk", "state")) == [(first.pk, State.ANSWERED)]
     assert CheckIn.objects.get().session is None  # what the client said stays
+
+
+def test_deleting_a_session_logged_by_mistake_brings_back_the_plan_it_had_replaced(
+    as_alice: HttpClient, dana: Client, frozen_time: Any
+) -> None:
+    first = log(as_alice, dana, intensity="intense")
+    planned = due(first)
+    frozen_time.move_to(dt.datetime(2026, 5, 13, 9, 0, tzinfo=dt.UTC))
+    mistake = log(as_alice, dana, intensity="gentle", starts_at="2026-05-13T08:00")
+    assert len(due(first)) < len(planned)
+
+    response = as_alice.post(f"/sessions/{mistake.pk}/delete/")
+
+    assert response.status_code == 302
+    assert due(first) == planned  # the same times as before: all still to come
+    assert not CheckIn.objects.filter(session=first, cancel_reason="superseded").exists()
+    assert CheckIn.objects.filter(client=dana, state=State.SCHEDULED).count() == len(due(first))
+
+
+def test_deleting_a_middle_session_brings_back_only_what_no_other_session_replaces(
+    as_alice: HttpClient, dana: Client, frozen_time: Any
+) -> None:
+    first = log(as_alice, dana, intensity="intense")  # 12 May, check-ins up to 19 May
+    middle = log(as_alice, dana, intensity="gentle", starts_at="2026-05-12T17:10")
+    last = factories.SessionFactory(
+        client=dana, starts_at=dt.datetime(2026, 5, 15, 8, 0, tzinfo=dt.UTC), plan_hours=[24]
+    )
+    followup_module.supersede_before(last)
+    assert due(first) == []
+
+    response = as_alice.post(f"/sessions/{middle.pk}/delete/")
+
+    assert response.status_code == 302
+    # Back: what falls before the last session. Still replaced: what falls after it.
+    back = due(first)
+    assert back and all(d < last.starts_at for d in back)
+    after = CheckIn.objects.filter(session=first, due_at__gte=last.starts_at)
+    assert after.exists()
+    assert set(after.values_list("state", "cancel_reason")) == {(State.CANCELLED, "superseded")}
+
+
+def test_a_replaced_check_in_whose_time_is_long_past_stays_cancelled(
+    as_alice: HttpClient, dana: Client, frozen_time: Any
+) -> None:
+    first = log(as_alice, dana, intensity="intense")
+    mistake = log(as_alice, dana, intensity="gentle", starts_at="2026-05-12T17:10")
+    frozen_time.move_to(dt.datetime(2026, 5, 30, 9, 0, tzinfo=dt.UTC))  # all of it is past
+
+    as_alice.post(f"/sessions/{mistake.pk}/delete/")
+
+    assert due(first) == []
 
 
 # Quiet hours and time zones
