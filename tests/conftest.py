@@ -14,17 +14,8 @@ from tests import factories, smtp
 @pytest.fixture
 def smtp_inbox(settings: object) -> Iterator[smtp.Inbox]:
     """A real SMTP server on loopback; Tend's email settings point at it."""
-    controller, inbox, port = smtp.start()
-    settings.MAILERS = {  # type: ignore[attr-defined]
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
-    }
-    try:
+    with smtp.serving(smtp.Inbox(), settings) as inbox:
         yield inbox
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

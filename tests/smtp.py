@@ -57,12 +57,18 @@ class Inbox:
         return re.findall(r"https?://\S+", self.text(message))
 
 
-def start() -> tuple[Controller, Inbox, int]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+def start[I: Inbox](
+    inbox: I | None = None, tls: ssl.SSLContext | None = None
+) -> tuple[Controller, I, int]:
+    """A real SMTP server on loopback keeping what it receives in `inbox` (a new one if not
+    given); with `tls` it insists on STARTTLS."""
+    box: I = inbox if inbox is not None else Inbox()  # type: ignore[assignment]
+    port = box.port = free_port()
+    controller = Controller(
+        box, hostname="127.0.0.1", port=port, tls_context=tls, require_starttls=tls is not None
+    )
     controller.start()
-    return controller, inbox, port
+    return controller, box, port
 
 
 @dataclass
@@ -86,16 +92,11 @@ class Answering(Inbox):
 def serving[I: Inbox](inbox: I, settings: Any, tls: ssl.SSLContext | None = None) -> Iterator[I]:
     """`inbox` behind a real SMTP server on loopback, and Django's mailer pointed at it.
     With `tls` the server insists on STARTTLS, and the mailer uses it."""
-    port = inbox.port = free_port()
-    controller = Controller(
-        inbox, hostname="127.0.0.1", port=port, tls_context=tls, require_starttls=tls is not None
-    )
-    controller.start()
+    controller, inbox, port = start(inbox, tls)
     options = {"host": "127.0.0.1", "port": port, "timeout": 5, "use_tls": tls is not None}
     settings.MAILERS = {
         "default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
     }
-    settings.DISPATCH_RETRY_SECONDS = 60
     try:
         yield inbox
     finally:

@@ -120,6 +120,7 @@ def restore_superseded(session: Session) -> int:
     now = timezone.now()
     others = Session.objects.filter(client_id=session.client_id).exclude(pk=session.pk)
     restored = 0
+    times: dict[int, list[dt.datetime]] = {}  # each earlier session's planned times
     cancelled = CheckIn.objects.filter(
         client_id=session.client_id,
         state=State.CANCELLED,
@@ -136,8 +137,9 @@ def restore_superseded(session: Session) -> int:
             continue
         due = max(checkin.due_at, now)
         remind, closes = window(session.client, due)
-        dues = preview(session.client, own.starts_at, own.plan_hours)
-        remind = clear_of_next(remind, dues, checkin.sequence)
+        if own.pk not in times:
+            times[own.pk] = preview(session.client, own.starts_at, own.plan_hours)
+        remind = clear_of_next(remind, times[own.pk], checkin.sequence)
         restored += CheckIn.objects.filter(pk=checkin.pk, state=State.CANCELLED).update(
             state=State.SCHEDULED, cancel_reason="", due_at=due, remind_at=remind, closes_at=closes
         )

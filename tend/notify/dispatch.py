@@ -176,22 +176,21 @@ class Dispatcher:
         self.line = str(self.lines_opened)
         self.keeper.hold(self.line, sock)
 
-    def _note(self, checkin: CheckIn, batch: _Batch, end: int, received: int, tls: bool) -> None:
+    def _note(self, checkin: CheckIn, batch: _Batch, note: _Note) -> None:
         """Tell the keeper what this line carries now: where the end of this message will
         be, in bytes written to the line, and how much had come back before its answer."""
         if self.keeper is None or not self.line:
             return
-        marked_at = batch.marking_at.get(checkin.pk)
         self.keeper.note(
             self.line,
             {
                 "checkin": checkin.pk,
                 "reminder": batch.reminder,
                 "key": batch.keys[checkin.pk],
-                "marked_at": marked_at.isoformat() if marked_at else None,
-                "end": end,
-                "received": received,
-                "tls": tls,
+                "marked_at": note.marked_at.isoformat(),
+                "end": note.end,
+                "received": note.received,
+                "tls": note.tls,
             },
         )
 
@@ -210,11 +209,11 @@ class Dispatcher:
                 def message() -> bytes:
                     return batch.build(checkin).as_bytes()
 
-                def marking() -> contextlib.AbstractContextManager[bool]:
+                def marking() -> contextlib.AbstractContextManager[dt.datetime | None]:
                     return batch.marking(checkin)
 
-                def note(end: int, received: int, tls: bool) -> None:
-                    self._note(checkin, batch, end, received, tls)
+                def note(note: _Note) -> None:
+                    self._note(checkin, batch, note)
 
                 answer = _Answer(note)
                 try:
@@ -352,24 +351,24 @@ class _Batch:
         self.already = _record_intent(rows, self.keys, kind)
         self.sent: list[str] = []
         self.marked: dict[int, dt.datetime] = {}  # on the wire, recorded, no answer yet
-        self.marking_at: dict[int, dt.datetime] = {}  # the time it is being recorded with
 
     def build(self, checkin: CheckIn) -> checkin_email.CheckinEmail:
         return checkin_email.build(checkin, key=self.keys[checkin.pk], reminder=self.reminder)
 
     @contextlib.contextmanager
-    def marking(self, checkin: CheckIn) -> Iterator[bool]:
+    def marking(self, checkin: CheckIn) -> Iterator[dt.datetime | None]:
         """Record the row as sent in a transaction that commits as the block ends; yield
-        whether it is still ours (held by this worker and unanswered).
+        the time it is recorded with, or None if it is no longer ours (another worker holds
+        it, or it was answered).
 
         The block writes the message's end: from then on the server takes the message
         whether or not this worker lives to hear its answer. The statement runs before,
         so all that is left between that write and the record is the commit itself.
         """
         with transaction.atomic():
-            marked_at = self.marking_at[checkin.pk] = timezone.now()
+            marked_at = timezone.now()
             ours = _mark(checkin.pk, self.worker, marked_at, reminder=self.reminder)
-            yield ours
+            yield marked_at if ours else None
         if ours:
             self.marked[checkin.pk] = marked_at
 
@@ -406,13 +405,24 @@ class _Batch:
             )
 
 
+@dataclass(frozen=True)
+class _Note:
+    """Where on the line a message ends (bytes written, framing included), how much had
+    come back before its answer, whether the line is TLS, and when its row was marked."""
+
+    end: int
+    received: int
+    tls: bool
+    marked_at: dt.datetime
+
+
 @dataclass
 class _Answer:
     """What `_sendmail` tells its caller besides the outcome: via `note`, where on the line
     the message ends (for the keeper); in `unread`, the bytes of the server's answer that
     are still on the line, to take off once the answer has been acted on."""
 
-    note: Callable[[int, int, bool], None]
+    note: Callable[[_Note], None]
     unread: int = 0
 
 
@@ -421,7 +431,7 @@ def _sendmail(
     sender: str,
     to: str,
     make: Callable[[], bytes],
-    marking: Callable[[], contextlib.AbstractContextManager[bool]],
+    marking: Callable[[], contextlib.AbstractContextManager[dt.datetime | None]],
     answer: _Answer,
 ) -> None:
     """smtplib's sendmail() for one recipient, with three differences.
@@ -469,12 +479,13 @@ def _sendmail(
         body += b"\r\n"
     with _corked(sock):
         smtp.send(body)  # all but the end, before the database is locked for the record
-        with marking() as ours:
-            if not ours:
+        with marking() as marked_at:
+            if marked_at is None:
                 raise Withdrawn  # the message never gets its end: the caller hangs up
             here = wire.counts(sock) if sock is not None else None
             if here is not None:
-                answer.note(here.written + len(_END) + framing, here.received, tls)
+                end = here.written + len(_END) + framing
+                answer.note(_Note(end, here.received, tls, marked_at))
             smtp.send(_END)  # the end: from here on the server takes the message
     if tls or sock is None:
         code, reply = smtp.getreply()

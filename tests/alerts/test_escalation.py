@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 import time_machine
 from django.conf import settings
-from django.db import connection
 from django.test import override_settings
 
 from tend.alerts import escalation, services
@@ -28,6 +27,7 @@ from tend.alerts.models import Alert, AlertEvent, AlertState, Kind, Level
 from tend.clients.models import Client
 from tend.practices.models import Practitioner
 from tests import factories, smtp
+from tests.database import database_url
 from tests.smtp import Inbox
 
 pytestmark = pytest.mark.django_db
@@ -368,16 +368,6 @@ def test_without_an_active_admin_the_holder_is_reminded(no_admin: Team, smtp_inb
 
 ROOT = Path(__file__).resolve().parents[2]
 real_workers = pytest.mark.django_db(transaction=True)  # they see committed rows only
-
-
-def database_url() -> str:
-    """The test database, for a worker in another process."""
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}{port}/{db['NAME']}"
 
 
 def start_workers(moment: dt.datetime, count: int = 1) -> list[subprocess.Popen[str]]:

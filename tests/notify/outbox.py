@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
 from django.utils import timezone
 
 from tend.checkins.models import CheckIn, State
@@ -39,12 +38,3 @@ def drain(worker: str = "test") -> None:
             pass
     finally:
         dispatcher.close()
-
-
-def database_url() -> str:
-    """The test database, as TEND_DATABASE_URL for a worker process of its own."""
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{db['NAME']}"
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}{port}/{db['NAME']}"

@@ -21,7 +21,6 @@ from typing import Any
 import pytest
 import time_machine
 from django.conf import settings
-from django.db import connection
 from django.test import Client as HttpClient
 from django.utils import timezone, translation
 from django.utils.text import capfirst
@@ -35,24 +34,15 @@ from tend.clients.models import Client
 from tend.notify.dispatch import Dispatcher
 from tend.notify.models import Delivery
 from tend.practices.models import Practitioner
-from tests import factories, smtp
+from tests import factories
 from tests.conftest import signed_in_as
+from tests.database import database_url
 from tests.smtp import Inbox
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 # Helpers
-
-
-def database_url() -> str:
-    """The test database, for a worker in another process."""
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}{port}/{db['NAME']}"
 
 
 def run_worker(port: int) -> subprocess.CompletedProcess[str]:
@@ -156,15 +146,6 @@ def log(http: HttpClient, client: Client, starts_at: dt.datetime, **changes: str
     response = http.post(f"/sessions/new/{client.pk}/", session_form(starts_at, **changes))
     assert response.status_code == 302
     return Session.objects.filter(client=client).latest("created_at")
-
-
-@pytest.fixture
-def sink() -> Iterator[tuple[Inbox, int]]:
-    controller, inbox, port = smtp.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 # With the real worker

@@ -51,6 +51,7 @@ def _state_of(pk: int) -> str:
 
 @pytest.fixture
 def server(settings: Any) -> Iterator[Answering]:
+    settings.DISPATCH_RETRY_SECONDS = 60
     with smtp.serving(Answering(), settings) as inbox:
         yield inbox
 

@@ -28,7 +28,8 @@ from tend.notify.dispatch import Dispatcher
 from tend.notify.models import Delivery
 from tend.practices.models import Practitioner
 from tests import smtp
-from tests.notify.outbox import database_url, drain, due
+from tests.database import database_url
+from tests.notify.outbox import drain, due
 
 IDLE = os.environ["TEND_KEEPER_IDLE_SECONDS"]  # set for every test: see conftest.py
 

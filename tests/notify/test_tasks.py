@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,15 +25,6 @@ from tests.notify.test_delivery import in_language, run_worker
 from tests.smtp import Inbox
 
 SUCCESSFUL, FAILED, READY, RUNNING = "SUCCESSFUL", "FAILED", "READY", "RUNNING"
-
-
-@pytest.fixture
-def sink() -> Iterator[tuple[Inbox, int]]:
-    controller, inbox, port = smtp.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 def statuses() -> list[str]:

@@ -34,7 +34,7 @@ from tend.clients.models import Client
 from tend.notify import checkin_email
 from tend.notify.models import Delivery
 from tests import factories
-from tests.notify.outbox import database_url
+from tests.database import database_url
 from tests.notify.sink import SinkProcess
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("transactional_db")]
