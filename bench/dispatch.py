@@ -29,6 +29,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from bench.setup import setup_django
+
 MESSAGE_ID = re.compile(rb"^Message-ID:[ \t]*(\S+)", re.IGNORECASE | re.MULTILINE)
 CHECKINS_PER_SESSION = 4  # a moderate plan: 6h, 24h, 72h, a week
 SAMPLES = 16  # distinct messages the raw run cycles through
@@ -101,19 +103,6 @@ class Sink:
 
 
 # --- the database -------------------------------------------------------------------------
-
-
-def setup_django(env: dict[str, str]) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "tend.cli", "migrate", "--no-input", "-v", "0"],
-        env=env,
-        check=True,
-    )
-    os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tend.settings")
-    import django
-
-    django.setup()
 
 
 def insert_due(n: int) -> None:

@@ -54,6 +54,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.setup import setup_django
+
 DAYS = 730  # how far back the history goes
 SESSION_EVERY_DAYS = 14
 CHUNK = 50_000  # rows per executemany / flush
@@ -124,19 +126,6 @@ def _postgres_admin(url: str, statement: str) -> None:
 
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(statement.encode())
-
-
-def setup_django(env: dict[str, str]) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "tend.cli", "migrate", "--no-input", "-v", "0"],
-        env=env,
-        check=True,
-    )
-    os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tend.settings")
-    import django
-
-    django.setup()
 
 
 # --- bulk rows ------------------------------------------------------------------------------

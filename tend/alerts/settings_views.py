@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -18,21 +14,9 @@ from django.views.decorators.http import require_http_methods
 
 from tend.alerts import coverage, escalation
 from tend.alerts.settings_forms import AttentionForm, AwayForm, CoverForm, PassingOnForm
-from tend.practices.errors import forbidden
 from tend.practices.models import Practice, Practitioner
 from tend.practices.requests import PractitionerRequest
-
-View = Callable[..., HttpResponse]
-
-
-def admin_required(view: View) -> View:
-    @wraps(view)
-    def wrapper(request: PractitionerRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.role != Practitioner.Role.ADMIN:
-            return forbidden(request)
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
+from tend.practices.roles import admin_required
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -16,21 +12,8 @@ from tend.care import plans
 from tend.care.forms import AftercarePlanForm
 from tend.care.models import AftercarePlan, Intensity
 from tend.practices import tenancy
-from tend.practices.errors import forbidden
-from tend.practices.models import Practitioner
 from tend.practices.requests import PractitionerRequest
-
-View = Callable[..., HttpResponse]
-
-
-def admin_required(view: View) -> View:
-    @wraps(view)
-    def wrapper(request: PractitionerRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.role != Practitioner.Role.ADMIN:
-            return forbidden(request)
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
+from tend.practices.roles import admin_required
 
 
 @login_required

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,12 +20,11 @@ from tend.practices import tenancy
 from tend.practices.errors import forbidden, not_found
 from tend.practices.models import Practitioner
 from tend.practices.requests import PractitionerRequest
+from tend.practices.roles import admin_required
 from tend.safety import countries, crisis, resources
 from tend.safety.display import current_language, present
 from tend.safety.forms import CrisisLineForm, RemoveLineForm
 from tend.safety.models import CrisisLine
-
-View = Callable[..., HttpResponse]
 
 
 def _chosen_country(raw: object) -> tuple[str, bool]:
@@ -111,18 +108,6 @@ def _help_context(
         ],
     }
     return ctx
-
-
-def admin_required(view: View) -> View:
-    """As for aftercare plans: any practitioner may look; only an admin may change."""
-
-    @wraps(view)
-    def wrapper(request: PractitionerRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.role != Practitioner.Role.ADMIN:
-            return forbidden(request)
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
 
 
 @login_required
