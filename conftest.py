@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
-
-# Worker processes the tests start reach a line keeper (tend/notify/keeper.py); once the
-# tests are done with it, it need not wait the usual minute before it goes.
-os.environ.setdefault("TEND_KEEPER_IDLE_SECONDS", "3")
-os.environ.setdefault("TEND_KEEPER_ORPHAN_SECONDS", "30")  # nor keep a failed test's lines
 
 
 @pytest.fixture(autouse=True)
 def quick_password_hashing(settings: Any) -> None:
     # The real hasher is slow on purpose; tests create many practitioners.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def emails_go_to_the_outbox(settings: Any) -> None:
+    """As in production: the web writes every email to the outbox; the worker sends it
+    (Django's test set-up would swap every mailer for an in-memory one)."""
+    settings.MAILERS = {
+        "default": {"BACKEND": "tend.notify.outbox.OutboxBackend"},
+        "smtp": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},  # nobody there
+        },
+    }

@@ -87,7 +87,7 @@ ZONES = (
 QUICK = ("settled", "tender", "stirred", "overwhelmed", "reach_out")
 SENSATIONS = ("tired", "heavy", "open", "buzzing", "tense", "tender", "grounded", "restless")
 EMOTIONS = ("calm", "relieved", "grateful", "hopeful", "sad", "tearful", "anxious", "numb")
-ALERT_KINDS = ("safety", "contact", "activation", "basics", "silence")
+ALERT_KINDS = ("safety", "contact", "activation", "basics", "silence", "unreachable")
 
 
 # --- the database -------------------------------------------------------------------------
@@ -667,6 +667,7 @@ def alert(
         "activation": {"activation": rng.randint(8, 10), "usual": rng.randint(2, 5)},
         "basics": {"days": rng.randint(2, 4), "missing": rng.sample(["slept", "ate"], 1)},
         "silence": {},
+        "unreachable": {"error": "550 No such mailbox"},
     }[kind]
     step = 0 if opened + wait > now or state != "open" else rng.randint(1, 2)
     a = Alert(

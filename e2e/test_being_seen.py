@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, expect
 from tend.checkins import services as checkins
 from tend.clients import links
 from tests import factories, smtp
-from tests.background import run_tasks
+from tests.worker.rounds import run_worker
 
 if TYPE_CHECKING:
     from e2e.conftest import Accessibility
@@ -107,7 +107,7 @@ def test_an_urgent_note_is_seen_and_answered(
     expect(client.locator("main")).to_contain_text("988")
     a11y.check(client, "client: help")
 
-    run_tasks()  # what `tend worker` does next: the reply's email
+    run_worker()  # what `tend worker` does next: the reply's email
     [email] = smtp_inbox.to("dana@example.com")
     assert REPLY in smtp.Inbox.text(email)
 

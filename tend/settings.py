@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "tend.notify",
     "tend.safety",
     "tend.alerts",
+    "tend.worker",
+    "tend.demo",
 ]
 
 MIDDLEWARE = [
@@ -138,12 +140,15 @@ STATIC_ROOT = DATA_DIR / "static_root"
 # Serve straight from the package, so no collectstatic step is needed to run Tend.
 WHITENOISE_USE_FINDERS = True
 
-# Email: any SMTP relay. In development `tend run` starts a local sink on port 1025
+# Email: any SMTP relay. No web request talks to it: every email is written to the outbox
+# (the default mailer, so Django's own mail API lands there too) and `tend worker` sends it
+# through the "smtp" mailer. In development `tend run` starts a local sink on port 1025
 # that prints every message to the console.
 DEV_MAIL_HOST = env_str("TEND_EMAIL_HOST", "127.0.0.1")
 DEV_MAIL_PORT = env_int("TEND_EMAIL_PORT", 1025)
 MAILERS = {
-    "default": {
+    "default": {"BACKEND": "tend.notify.outbox.OutboxBackend"},
+    "smtp": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
             "host": DEV_MAIL_HOST,
@@ -153,7 +158,7 @@ MAILERS = {
             "use_tls": env_bool("TEND_EMAIL_TLS", default=False),
             "timeout": env_int("TEND_EMAIL_TIMEOUT", 10),
         },
-    }
+    },
 }
 DEFAULT_FROM_EMAIL = env_str("TEND_FROM_EMAIL", "Tend <tend@localhost>")
 
@@ -180,12 +185,11 @@ CHECKIN_REMIND_AFTER_HOURS = env_int("TEND_CHECKIN_REMIND_AFTER_HOURS", 20)
 CHECKIN_WINDOW_HOURS = env_int("TEND_CHECKIN_WINDOW_HOURS", 48)
 # One-tap answer links work for this long.
 ANSWER_LINK_DAYS = env_int("TEND_ANSWER_LINK_DAYS", 4)
-# The dispatcher's lease on claimed rows, and how long it waits when the mail server is down.
-DISPATCH_LEASE_SECONDS = env_int("TEND_DISPATCH_LEASE_SECONDS", 120)
-DISPATCH_RETRY_SECONDS = env_int("TEND_DISPATCH_RETRY_SECONDS", 60)
-# A second process holds each worker's SMTP line, so a worker killed mid-message sends it
-# once all the same (tend/notify/keeper.py). Off: a killed worker may resend that message.
-DISPATCH_KEEPER = env_bool("TEND_DISPATCH_KEEPER", default=True)
+# Workers hold the rows they claim under a lease, renewed while they live: a worker that
+# dies holds them this long at most. When the mail server can't be reached, emails wait
+# this long before the next try.
+DISPATCH_LEASE_SECONDS = env_int("TEND_DISPATCH_LEASE_SECONDS", 15)
+DISPATCH_RETRY_SECONDS = env_int("TEND_DISPATCH_RETRY_SECONDS", 30)
 
 # Background tasks (Django's Tasks API): queued as rows in the database and run by
 # `tend worker` between its rounds of check-ins. Its sweep prunes finished ones after these

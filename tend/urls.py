@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from django.urls import include, path
 
+from tend.alerts import views as alerts
+
 urlpatterns = [
+    path("", alerts.home, name="home"),
     path("", include("tend.practices.urls")),
     path("clients/", include("tend.clients.urls")),
     path("sessions/", include("tend.care.urls")),

@@ -19,6 +19,22 @@ def smtp_inbox(settings: object) -> Iterator[smtp.Inbox]:
 
 
 @pytest.fixture
+def sink() -> Iterator[tuple[smtp.Inbox, int]]:
+    """A real SMTP server on loopback, for worker processes: its inbox and port."""
+    controller, inbox, port = smtp.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "slow: starts real worker processes (seconds each); `-m 'not slow'` skips"
+    )
+
+
+@pytest.fixture
 def alice(db: None) -> Practitioner:
     return factories.PractitionerFactory(name="Alice Moreno", email="alice@example.com")
 

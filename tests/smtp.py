@@ -90,12 +90,13 @@ class Answering(Inbox):
 
 @contextlib.contextmanager
 def serving[I: Inbox](inbox: I, settings: Any, tls: ssl.SSLContext | None = None) -> Iterator[I]:
-    """`inbox` behind a real SMTP server on loopback, and Django's mailer pointed at it.
+    """`inbox` behind a real SMTP server on loopback, and the worker's mailer pointed at it.
     With `tls` the server insists on STARTTLS, and the mailer uses it."""
     controller, inbox, port = start(inbox, tls)
     options = {"host": "127.0.0.1", "port": port, "timeout": 5, "use_tls": tls is not None}
     settings.MAILERS = {
-        "default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
+        **settings.MAILERS,
+        "smtp": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options},
     }
     try:
         yield inbox

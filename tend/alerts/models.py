@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     ACTIVATION = "activation", _("high activation")
     BASICS = "basics", _("sleep or food missing")
     SILENCE = "silence", _("no answer after an intense session")
+    UNREACHABLE = "unreachable", _("email could not reach them")
 
 
 class Level(models.TextChoices):
@@ -56,8 +57,6 @@ class Alert(models.Model):
     )
     step = models.PositiveSmallIntegerField(default=0)
     escalate_at = models.DateTimeField(null=True, blank=True)
-    lease_owner = models.CharField(max_length=64, blank=True, default="")
-    lease_until = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

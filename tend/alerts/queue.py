@@ -37,6 +37,7 @@ WEIGHT: dict[str, int] = {
     Kind.ACTIVATION: 3,
     Kind.BASICS: 2,
     Kind.SILENCE: 1,
+    Kind.UNREACHABLE: 1,
 }
 CHART_DAYS = 30
 SHOWN = 12

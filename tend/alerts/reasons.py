@@ -58,4 +58,10 @@ def reason_for(kind: str, level: str, detail: dict[str, Any] | None) -> str:
             "no answer for %(n)d hours after an intense session",
             hours,
         ) % {"n": hours}
+    if kind == Kind.UNREACHABLE:
+        if detail.get("error"):
+            return _("Tend couldn't reach them by email (the mail server said “%(error)s”)") % {
+                "error": detail["error"]
+            }
+        return _("Tend couldn't reach them by email")
     return str(Kind(kind).label)

@@ -1,28 +1,18 @@
-"""A practitioner's reply, emailed to the client in their own language, by the worker.
+"""A practitioner's reply, emailed to the client in their own language.
 
-The task takes the reply's id, never its words: task arguments sit in plain JSON until the
-worker prunes them, and the reply (like the sign-in link the email carries) is made or
-read here, in the worker.
+Written to the outbox in the reply's own transaction (its words and the sign-in link it
+carries are encrypted there until sent); the worker sends it.
 """
 
 from __future__ import annotations
 
-from django.tasks import task
-
 from tend.checkins.models import Reply
 from tend.clients import links
-from tend.notify.tasks import send_email
+from tend.notify import outbox
+from tend.notify.models import Delivery
 
 
 def send(message: Reply) -> None:
-    send_reply.enqueue(message.pk)
-
-
-@task
-def send_reply(reply_id: int) -> None:
-    message = Reply.objects.select_related("client", "practitioner").filter(pk=reply_id).first()
-    if message is None:
-        return  # the check-in was deleted meanwhile
     client = message.client
     context = {
         "client_name": client.name,
@@ -30,6 +20,13 @@ def send_reply(reply_id: int) -> None:
         "body": message.body,
         "url": links.link_create(client=client),
     }
-    send_email.call(
-        "alerts/emails/reply", to=client.email, language=client.language, context=context
+    outbox.email(
+        "alerts/emails/reply",
+        to=client.email,
+        language=client.language,
+        context=context,
+        kind=Delivery.Kind.REPLY,
+        key=f"reply:{message.pk}",
+        practice_id=client.practice_id,
+        client_id=client.pk,
     )

@@ -199,8 +199,6 @@ def acknowledge(
                 acknowledged_by=practitioner,
                 acknowledged_at=now,
                 escalate_at=None,
-                lease_owner="",
-                lease_until=None,
             )
             if not updated:
                 continue  # someone else got there first; nothing to add
@@ -272,7 +270,7 @@ def reply(
             )
             for alert in open_alerts
         )
-        transaction.on_commit(lambda: _email_reply(message))
+        _email_reply(message)  # to the outbox, in this same transaction
     return message
 
 

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tend.clients.models import Client, SignInLink
-from tend.lib import emails
-from tend.notify.tasks import send_email
+from tend.notify import outbox
+from tend.notify.models import Delivery
 
 
 class LinkProblem(enum.Enum):
@@ -70,32 +70,38 @@ def link_redeem(token: str) -> Client | LinkProblem:
     return link.client
 
 
-def invitation_send(*, client: Client) -> None:
-    url = link_create(client=client, purpose=SignInLink.Purpose.INVITATION)
-    emails.send(
-        "clients/emails/invitation",
+def _email_link(client: Client, template: str, kind: str, url: str) -> None:
+    """The link's email, to the outbox: sent by the worker once the caller commits."""
+    outbox.email(
+        template,
         to=client.email,
         language=client.language,
-        context={"client": client, "practitioner": client.practitioner, "url": url},
+        context={
+            "client": {"name": client.name},
+            "practitioner": {"name": client.practitioner.name},
+            "url": url,
+        },
+        kind=kind,
+        practice_id=client.practice_id,
+        client_id=client.pk,
     )
+
+
+def invitation_send(*, client: Client) -> None:
+    url = link_create(client=client, purpose=SignInLink.Purpose.INVITATION)
+    _email_link(client, "clients/emails/invitation", Delivery.Kind.INVITATION, url)
     Client.objects.filter(pk=client.pk).update(invited_at=timezone.now())
 
 
 def fresh_link_send(*, client: Client) -> None:
-    url = link_create(client=client)
-    emails.send(
-        "clients/emails/sign_in",
-        to=client.email,
-        language=client.language,
-        context={"client": client, "practitioner": client.practitioner, "url": url},
-    )
+    _email_link(client, "clients/emails/sign_in", Delivery.Kind.SIGN_IN, link_create(client=client))
 
 
 def fresh_links_for_email(email: str) -> int:
     """Send a fresh link to every client with this address. Says nothing about who exists.
 
-    The emails go from the worker, so the page answers at once, and as quickly for an
-    address nobody has as for one that two practices know.
+    The links are made and written by the worker, so the page answers at once, and as
+    quickly for an address nobody has as for one that two practices know.
     """
     found = list(Client.objects.filter(email__iexact=email.strip()).values_list("pk", flat=True))
     for client_id in found:
@@ -105,21 +111,11 @@ def fresh_links_for_email(email: str) -> int:
 
 @task
 def send_fresh_link(client_id: int) -> None:
-    """In the worker: make a new sign-in link for the client and email it.
+    """In the worker: make a new sign-in link for the client and write its email.
 
     The link is made here rather than passed in, so it is never stored as a task argument
-    (links are kept only as a hash).
+    (links are kept only as a hash; the email, encrypted, only until it is sent).
     """
     client = Client.objects.select_related("practitioner").filter(pk=client_id).first()
-    if client is None:
-        return  # gone meanwhile
-    send_email.call(
-        "clients/emails/sign_in",
-        to=client.email,
-        language=client.language,
-        context={
-            "client": {"name": client.name},
-            "practitioner": {"name": client.practitioner.name},
-            "url": link_create(client=client),
-        },
-    )
+    if client is not None:  # else gone meanwhile
+        fresh_link_send(client=client)

@@ -32,9 +32,12 @@ def timeline(client: Client, limit: int = 200) -> list[dict[str, Any]]:
     """Sessions (each with its follow-up) and answered check-ins, most recent first."""
     sessions = list(Session.objects.filter(client=client).order_by("-starts_at")[:limit])
     followups: dict[int, list[CheckIn]] = defaultdict(list)
-    planned = CheckIn.objects.filter(session__in=sessions).exclude(due_at=None)
-    for checkin in planned.order_by("due_at").prefetch_related("deliveries"):
-        checkin.detail = followup_detail(checkin)  # type: ignore[attr-defined]
+    planned = list(
+        CheckIn.objects.filter(session__in=sessions).exclude(due_at=None).order_by("due_at")
+    )
+    emails = _emails(planned)
+    for checkin in planned:
+        checkin.detail = followup_detail(checkin, emails.get(checkin.pk, []))  # type: ignore[attr-defined]
         followups[cast(int, checkin.session_id)].append(checkin)
     for session in sessions:
         session.followups = followups[session.pk]  # type: ignore[attr-defined]
@@ -54,13 +57,22 @@ CANCEL_REASONS = {
 }
 
 
-def followup_detail(checkin: CheckIn) -> str:
+def _emails(checkins: list[CheckIn]) -> dict[int, list[Delivery]]:
+    """Each check-in's emails (the check-in's own and its reminder's), by check-in id."""
+    keys = {f"{kind}:{c.pk}": c.pk for c in checkins for kind in ("checkin", "reminder")}
+    found: dict[int, list[Delivery]] = defaultdict(list)
+    for delivery in Delivery.objects.filter(key__in=list(keys)):
+        found[keys[delivery.key]].append(delivery)
+    return found
+
+
+def followup_detail(checkin: CheckIn, deliveries: list[Delivery]) -> str:
     """A few words on how a follow-up check-in went, beside its state."""
     if checkin.state == State.CANCELLED:
         return str(CANCEL_REASONS.get(checkin.cancel_reason, ""))
     if checkin.sent_at is None:
         return ""
-    emails = [d for d in checkin.deliveries.all() if d.kind == Delivery.Kind.CHECKIN]
+    emails = [d for d in deliveries if d.kind == Delivery.Kind.CHECKIN]
     if not emails:
         return str(_("in the app only: the client turned emails off"))
     if all(d.state == Delivery.State.FAILED for d in emails):

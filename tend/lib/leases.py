@@ -48,3 +48,29 @@ def release(
     model._default_manager.filter(pk__in=ids, lease_owner=worker).update(
         lease_owner="", lease_until=until
     )
+
+
+def release_all(model: type[models.Model], worker: str) -> int:
+    """Everything `worker` holds, back to anyone at once (it lost sight of its claims)."""
+    return model._default_manager.filter(lease_owner=worker).update(
+        lease_owner="", lease_until=None
+    )
+
+
+class Heartbeat:
+    """Keeps a batch's lease alive for as long as its worker is: renewed every third of
+    the lease, so a worker that dies holds its rows for one lease at most."""
+
+    def __init__(self, model: type[models.Model], worker: str) -> None:
+        self.model = model
+        self.worker = worker
+        self.next = timezone.now() + lease() / 3
+
+    def beat(self, ids: list[int]) -> None:
+        now = timezone.now()
+        if now < self.next or not ids:
+            return
+        self.model._default_manager.filter(pk__in=ids, lease_owner=self.worker).update(
+            lease_until=now + lease()
+        )
+        self.next = now + lease() / 3

@@ -1,8 +1,8 @@
 """A child process that is started again if it dies, until asked to stop.
 
 `tend run` keeps its worker this way: a worker killed or crashed comes back after a short
-pause, and settles what it left mid-message (tend/notify/recovery.py). In production the
-service manager does this (systemd's Restart=always).
+pause, and sends again what it had not recorded as sent. In production the service
+manager does this (systemd's Restart=always).
 """
 
 from __future__ import annotations

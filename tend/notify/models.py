@@ -1,38 +1,71 @@
+"""Every email Tend means to send, and what became of it.
+
+One row per message, under a key that exists once (its Message-ID is made from the key, so
+a message sent again after a worker died is recognisably the same message). Two kinds of
+row share the table:
+
+- written ahead (`due_at` set): the whole message, encrypted, written in the transaction
+  of whatever asked for it (a sign-in link, a reply, an alert); the worker sends it;
+- follow-up check-ins and reminders (`due_at` empty): the check-in row is the outbox and
+  the message is built as it goes; this row records its fate.
+
+The state is the truth at every moment: `queued` (not yet taken by a server; `error` says
+why, if an attempt failed), `sending` (handed to the server, no answer recorded: the worker
+may have died, so it will go again), `sent` (the server answered 250), `failed` (refused for
+good, with the reason). `attempts` counts messages handed to a server.
+
+Rows name their practice and client by id, not by foreign key: this app sits below every
+other, so that any of them can write an email.
+"""
+
 from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
 
-from tend.checkins.models import CheckIn
-from tend.practices.models import Practice
+from tend.lib.fields import EncryptedTextField
 
 
 class Delivery(models.Model):
-    """One message we meant to send, under a key that can exist only once.
-
-    The row is written before the message goes out and marked sent after the server has
-    taken it; its Message-ID is stable, so a resend after a crash is the same message.
-    """
-
     class Kind(models.TextChoices):
         CHECKIN = "checkin"
         REMINDER = "reminder"
+        ALERT = "alert"
+        REPLY = "reply"
+        SIGN_IN = "sign_in"
+        INVITATION = "invitation"
+        ACCOUNT = "account"  # anything sent through Django's mail API (password reset)
 
     class State(models.TextChoices):
+        QUEUED = "queued"
         SENDING = "sending"
         SENT = "sent"
         FAILED = "failed"
 
-    practice = models.ForeignKey(Practice, on_delete=models.CASCADE)
-    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="deliveries")
-    key = models.CharField(max_length=100, unique=True)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    channel = models.CharField(max_length=10, default="email")
-    state = models.CharField(max_length=10, choices=State.choices, default=State.SENDING)
+    key = models.CharField(max_length=150, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    practice_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    client_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    recipient = models.CharField(max_length=254, blank=True, default="")
+    # The whole message (base64 of its bytes), for rows written ahead; emptied once sent.
+    message = EncryptedTextField(blank=True, default="")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(null=True, blank=True)
+    # When it was first not taken ("not now", or no server to be had); cleared once sent.
+    trouble_since = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    lease_owner = models.CharField(max_length=64, blank=True, default="")
+    lease_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = (
+            models.Index(fields=("state", "due_at"), name="delivery_due"),
+            models.Index(fields=("sent_at",), name="delivery_sent"),
+        )
 
     def __str__(self) -> str:
         return self.key

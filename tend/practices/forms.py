@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import logging
-import smtplib
 from typing import Any
 
 from django import forms
@@ -11,8 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from tend.lib import timezones
 from tend.practices.models import Practitioner
-
-log = logging.getLogger(__name__)
 
 
 class SignInForm(AuthenticationForm):
@@ -38,7 +34,8 @@ class AccountForm(forms.ModelForm[Practitioner]):
 
 
 class PasswordResetInTheirLanguage(PasswordResetForm):
-    """Writes the reset email in the practitioner's own language, and never fails loudly."""
+    """Writes the reset email in the practitioner's own language. Django's mail API puts it
+    in the outbox (settings.MAILERS), so the worker sends it and the page never waits."""
 
     def send_mail(
         self,
@@ -50,14 +47,11 @@ class PasswordResetInTheirLanguage(PasswordResetForm):
         html_email_template_name: str | None = None,
     ) -> None:
         with translation.override(context["user"].language):
-            try:
-                super().send_mail(
-                    subject_template_name,
-                    email_template_name,
-                    context,
-                    from_email,
-                    to_email,
-                    html_email_template_name,
-                )
-            except (smtplib.SMTPException, OSError) as exc:
-                log.warning("password reset email not sent: %s", type(exc).__name__)
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )

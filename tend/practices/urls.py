@@ -1,12 +1,10 @@
 from django.contrib.auth import views as auth
 from django.urls import path, reverse_lazy
 
-from tend.alerts import views as alerts
 from tend.practices import views
 from tend.practices.forms import PasswordResetInTheirLanguage, SignInForm
 
 urlpatterns = [
-    path("", alerts.home, name="home"),
     path(
         "login/",
         auth.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),

@@ -17,8 +17,8 @@ from tend.checkins.models import CheckIn, Reply
 from tend.clients.models import Client
 from tend.practices.models import Practitioner
 from tests import smtp
-from tests.background import run_tasks
 from tests.conftest import signed_in_as
+from tests.worker.rounds import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def test_a_reply_reaches_the_client_in_tend_and_by_email_in_their_language(
         response = as_alice.post(reverse("alerts:reply", args=[checkin.pk]), {"reply": words})
     queued = str(list(DBTaskResult.objects.values_list("args_kwargs", flat=True)))
     assert "contármelo" not in queued  # the queue holds the reply's id, never its words
-    run_tasks()  # what the worker does next
+    run_worker()  # what the worker does next
     assert response.status_code == 302
 
     page = signed_in_as(carmen).get(reverse("checkins:home")).content.decode()
@@ -79,7 +79,7 @@ def test_acknowledging_with_a_reply_from_the_queue(
     url = reverse("alerts:acknowledge", args=[carmen.pk])
     with django_capture_on_commit_callbacks(execute=True):
         as_alice.post(url, {"reply": "Estoy aquí. Hablamos mañana a las diez."})
-    run_tasks()
+    run_worker()
     assert not Alert.objects.filter(client=carmen, state=AlertState.OPEN).exists()
     assert len(smtp_inbox.to("carmen@example.com")) == 1
     assert Reply.objects.get().body == "Estoy aquí. Hablamos mañana a las diez."

@@ -19,11 +19,11 @@ from tend.care.models import AftercarePlan, Session
 from tend.checkins import services
 from tend.checkins.models import CheckIn, QuickAnswer, State
 from tend.clients.models import Client
-from tend.notify.dispatch import Dispatcher
 from tend.practices.models import Practitioner
 from tests import factories
 from tests.conftest import signed_in_as
 from tests.smtp import Inbox
+from tests.worker.rounds import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -665,12 +665,7 @@ def test_hours_after_a_session_are_real_hours_across_the_clock_change(
 
 def send_what_is_due() -> None:
     """One worker's rounds, in this process, until nothing is left to do."""
-    dispatcher = Dispatcher("test")
-    try:
-        while dispatcher.step():
-            pass
-    finally:
-        dispatcher.close()
+    run_worker()
 
 
 def at(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:

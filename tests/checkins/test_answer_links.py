@@ -18,9 +18,9 @@ from tend.care.models import Session
 from tend.checkins import answer_links
 from tend.checkins.models import CheckIn, QuickAnswer, State
 from tend.clients.models import Client, SignInLink
-from tend.notify.dispatch import Dispatcher
 from tests import factories
 from tests.smtp import Inbox
+from tests.worker.rounds import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +42,7 @@ def sent_checkin(http: HttpClient, client: Client, clock: Any) -> CheckIn:
     )
     assert response.status_code == 302
     clock.move_to(SENT_AT)
-    dispatcher = Dispatcher("test")
-    dispatcher.step()
-    dispatcher.close()
+    run_worker()
     checkin = CheckIn.objects.get(client=client, sequence=1)
     assert checkin.state == State.SENT
     return checkin
@@ -54,6 +52,7 @@ def sent_checkin(http: HttpClient, client: Client, clock: Any) -> CheckIn:
 def links(clock: Any, as_alice: HttpClient, dana: Client, smtp_inbox: Inbox) -> dict[str, str]:
     """The answer links in the check-in email Dana received, as paths."""
     sent_checkin(as_alice, dana, clock)
+    run_worker()
     [message] = smtp_inbox.to("dana@example.com")
     urls = [u.removeprefix(settings.SITE_URL) for u in smtp_inbox.links(message)]
     return {**dict(zip(QuickAnswer.values, urls, strict=False)), "more": urls[len(QuickAnswer)]}
@@ -200,12 +199,13 @@ def test_an_old_link_records_nothing_and_offers_a_fresh_way_in(
     sent = phone.post(button.group(1))
 
     assert sent.status_code == 200
+    assert SignInLink.objects.filter(client=checkin.client).count() == 1
+    assert answers() == before
+    run_worker()
     [signin] = smtp_inbox.to("dana@example.com")[1:]  # after the check-in itself
     assert "Hello Dana Fox," in smtp_inbox.text(signin)
     [url] = [u for u in smtp_inbox.links(signin) if "/c/signin/" in u]
     assert HttpClient().get(url.removeprefix(settings.SITE_URL)).status_code == 200
-    assert SignInLink.objects.filter(client=checkin.client).count() == 1
-    assert answers() == before
 
 
 def test_a_link_on_its_last_day_still_works(
@@ -266,6 +266,7 @@ def test_a_fresh_link_cannot_be_asked_for_with_a_tampered_link(
     response = HttpClient().post(tamper(links[QuickAnswer.SETTLED]) + "link/")
 
     assert response.status_code == 400
+    run_worker()
     assert len(smtp_inbox.messages) == 1  # just the check-in
     assert not SignInLink.objects.exists()
 
@@ -480,6 +481,7 @@ def test_junk_tokens_never_break_anything(checkin: CheckIn, smtp_inbox: Inbox) -
             assert "Something went wrong" not in text(response)
 
     assert answers() == before
+    run_worker()
     assert len(smtp_inbox.messages) == 1  # just the check-in
     assert CheckIn.objects.get(pk=checkin.pk).state == State.SENT
 

@@ -15,6 +15,7 @@ from tend.practices.models import Practitioner
 from tests import factories
 from tests.conftest import signed_in_as
 from tests.smtp import Inbox
+from tests.worker.rounds import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +79,7 @@ def test_adding_a_client_with_bad_input_says_what_to_fix_and_saves_nothing(
     assert "Add a client" in page
     assert error_for(page, field).startswith(message)
     assert Client.objects.count() == 0
+    run_worker()
     assert smtp_inbox.messages == []
 
 
@@ -96,6 +98,7 @@ def test_adding_a_client_whose_email_is_taken_in_the_practice_says_so(
     assert response.status_code == 200
     assert error_for(text(response), "email") == "Another client in your practice uses this email."
     assert list(Client.objects.all()) == [carmen]
+    run_worker()
     assert smtp_inbox.messages == []
 
 
@@ -108,6 +111,7 @@ def test_the_same_email_is_fine_in_another_practice(
 
     assert response.status_code == 302
     assert Client.objects.filter(email="rosa@example.com").count() == 2
+    run_worker()
     assert len(smtp_inbox.to("rosa@example.com")) == 1
 
 
@@ -121,6 +125,7 @@ def test_adding_a_client_without_an_invitation_sends_nothing(
     assert rosa.practice == alice.practice
     assert rosa.practitioner == alice
     assert rosa.invited_at is None
+    run_worker()
     assert smtp_inbox.messages == []
     assert "not sent yet" in text(as_alice.get(response["Location"]))
 
@@ -155,6 +160,7 @@ def test_editing_a_client_saves_and_shows_the_new_details(
     assert "Saved." in page
     assert "America/Lima" in page
     assert "22:30\N{EN DASH}07:15" in page
+    run_worker()
     assert smtp_inbox.messages == []
 
 

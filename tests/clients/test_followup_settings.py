@@ -19,9 +19,9 @@ from tend.checkins import answer_links
 from tend.checkins.models import CheckIn, State
 from tend.clients import email_links
 from tend.clients.models import Client
-from tend.notify.dispatch import Dispatcher
 from tests.conftest import signed_in_as
 from tests.smtp import Inbox
+from tests.worker.rounds import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -45,9 +45,7 @@ def receive_checkin(http: HttpClient, client: Client, clock: Any, inbox: Inbox) 
     )
     assert response.status_code == 302
     clock.move_to(SENT_AT)
-    dispatcher = Dispatcher("test")
-    dispatcher.step()
-    dispatcher.close()
+    run_worker()
     [message] = inbox.to(client.email)
     return message
 
@@ -200,7 +198,7 @@ def test_the_stop_link_asks_first_then_stops_the_emails(
 
     # The next check-in waits in the app instead of arriving by email.
     clock.move_to(SENT_AT + dt.timedelta(days=6))
-    Dispatcher("test").step()
+    run_worker()
     assert len(smtp_inbox.messages) == 1
     assert CheckIn.objects.get(client=dana, sequence=2).state == State.SENT
 

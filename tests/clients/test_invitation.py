@@ -5,6 +5,7 @@ from django.test import Client as HttpClient
 
 from tend.clients.models import Client
 from tests.smtp import Inbox
+from tests.worker.rounds import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,7 @@ def test_adding_a_client_emails_an_invitation_in_their_language(
     rosa = Client.objects.get(email="rosa@example.com")
     assert response.status_code == 302
     assert response["Location"] == f"/clients/{rosa.pk}/"
+    run_worker()
     [message] = smtp_inbox.to("rosa@example.com")
     assert message["Subject"] == "Alice Moreno te ha invitado a Tend"
     assert "Hola, Rosa Díaz" in smtp_inbox.text(message)

@@ -1,4 +1,4 @@
-"""Due check-ins to send, and a dispatcher run in-process until nothing is left."""
+"""Due check-ins to send."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import datetime as dt
 from django.utils import timezone
 
 from tend.checkins.models import CheckIn, State
-from tend.notify.dispatch import Dispatcher
 from tend.practices.models import Practitioner
 from tests import factories
 
@@ -29,12 +28,3 @@ def due(practitioner: Practitioner, *emails: str) -> list[CheckIn]:
             )
         )
     return rows
-
-
-def drain(worker: str = "test") -> None:
-    dispatcher = Dispatcher(worker)
-    try:
-        while dispatcher.step():
-            pass
-    finally:
-        dispatcher.close()

@@ -31,13 +31,13 @@ from tend.care.models import AftercarePlan, Session
 from tend.checkins.models import CheckIn, QuickAnswer, State
 from tend.clients import pauses
 from tend.clients.models import Client
-from tend.notify.dispatch import Dispatcher
 from tend.notify.models import Delivery
 from tend.practices.models import Practitioner
 from tests import factories
 from tests.conftest import signed_in_as
 from tests.database import database_url
 from tests.smtp import Inbox
+from tests.worker import rounds
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,12 +67,7 @@ def run_worker(port: int) -> subprocess.CompletedProcess[str]:
 
 def dispatch() -> None:
     """One worker's rounds until nothing is left to do, in this process."""
-    dispatcher = Dispatcher("test")
-    try:
-        while dispatcher.step():
-            pass
-    finally:
-        dispatcher.close()
+    rounds.run_worker()
 
 
 def text(response: Any) -> str:
@@ -196,8 +191,8 @@ def test_a_due_check_in_arrives_once_in_the_clients_language_and_one_tap_answers
     first.refresh_from_db()
     assert first.state == State.SENT
     assert first.sent_at is not None
-    assert list(Delivery.objects.values_list("checkin_id", "kind", "state")) == [
-        (first.pk, "checkin", "sent")
+    assert list(Delivery.objects.values_list("key", "kind", "state", "attempts")) == [
+        (f"checkin:{first.pk}", "checkin", "sent", 1)
     ]
     assert CheckIn.objects.filter(session=session, state=State.SCHEDULED).count() == 4
 

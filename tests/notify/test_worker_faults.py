@@ -31,8 +31,8 @@ from django.utils import timezone
 from tend.care.models import Intensity, Modality, Session
 from tend.checkins.models import CheckIn, State
 from tend.clients.models import Client
-from tend.notify import checkin_email
 from tend.notify.models import Delivery
+from tend.notify.outbox import message_id
 from tests import factories
 from tests.database import database_url
 from tests.notify.sink import SinkProcess
@@ -173,7 +173,7 @@ def tally(sink: SinkProcess) -> Tally:
 def expected_ids(checkin_ids: list[int]) -> dict[str, str]:
     """Recipient -> the one Message-ID their check-in's email must carry."""
     rows = CheckIn.objects.filter(pk__in=checkin_ids).values_list("pk", "client__email")
-    return {email: checkin_email.message_id(f"checkin:{pk}") for pk, email in rows}
+    return {email: message_id(f"checkin:{pk}") for pk, email in rows}
 
 
 def assert_each_delivered_once(checkin_ids: list[int], result: Tally) -> None:
@@ -191,7 +191,9 @@ def assert_all_sent_and_let_go(checkin_ids: list[int]) -> None:
     rows = CheckIn.objects.filter(pk__in=checkin_ids)
     assert rows.filter(state=State.SENT).count() == len(checkin_ids)
     assert not rows.exclude(lease_owner="").exists()
-    assert Delivery.objects.filter(checkin_id__in=checkin_ids).count() == len(checkin_ids)
+    assert Delivery.objects.filter(key__in=[f"checkin:{pk}" for pk in checkin_ids]).count() == len(
+        checkin_ids
+    )
 
 
 def test_a_worker_killed_at_random_sends_each_checkin_exactly_once(

@@ -12,6 +12,7 @@ from django.test import Client as HttpClient
 from tend.practices.models import Practitioner
 from tests.factories import PASSWORD
 from tests.smtp import Inbox
+from tests.worker.rounds import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +116,7 @@ def test_password_reset_email_arrives_in_their_language_and_sets_a_new_password(
 
     assert response["Location"] == "/password-reset/sent/"
     assert "Check your email" in text(http.get(response["Location"]))
+    run_worker()
     [message] = smtp_inbox.to("alice@example.com")
     assert message["Subject"] == "Elige una contraseña nueva para Tend"
     assert '<html lang="es">' in smtp_inbox.html(message)
@@ -140,6 +142,7 @@ def test_password_reset_email_is_in_english_for_an_english_practitioner(
 ) -> None:
     HttpClient().post("/password-reset/", {"email": "alice@example.com"})
 
+    run_worker()
     [message] = smtp_inbox.to("alice@example.com")
     assert message["Subject"] == "Choose a new password for Tend"
     assert smtp_inbox.text(message).startswith("Hello Alice Moreno,")
@@ -148,6 +151,7 @@ def test_password_reset_email_is_in_english_for_an_english_practitioner(
 def test_a_weak_new_password_is_turned_down(alice: Practitioner, smtp_inbox: Inbox) -> None:
     http = HttpClient()
     http.post("/password-reset/", {"email": "alice@example.com"})
+    run_worker()
     [link] = smtp_inbox.links(smtp_inbox.to("alice@example.com")[0])
     set_password_url = http.get(path_of(link), follow=True).redirect_chain[-1][0]
 
@@ -166,6 +170,7 @@ def test_password_reset_for_an_unknown_email_looks_the_same_and_sends_nothing(
 
     assert unknown.status_code == known.status_code == 302
     assert unknown["Location"] == known["Location"] == "/password-reset/sent/"
+    run_worker()
     assert smtp_inbox.to("nobody@example.com") == []
     assert len(smtp_inbox.messages) == 1
 
@@ -175,6 +180,7 @@ def test_password_reset_with_an_invalid_email_asks_again(smtp_inbox: Inbox) -> N
 
     assert response.status_code == 200
     assert "Enter a valid email address." in text(response)
+    run_worker()
     assert smtp_inbox.messages == []
 
 

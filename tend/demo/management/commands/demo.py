@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from tend.practices import demo
+from tend.demo import data as demo
 
 
 class Command(BaseCommand):

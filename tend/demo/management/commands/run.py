@@ -10,9 +10,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from tend.demo import data as demo
 from tend.lib import mailsink
 from tend.lib.restarting import Restarting
-from tend.practices import demo
 
 
 class Command(BaseCommand):

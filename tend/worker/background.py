@@ -11,13 +11,12 @@ the other), claimed as django-tasks-db's `db_worker` claims them and run by its
   killed mid-task. A task is run at most ATTEMPTS times in all, so one that brings its
   worker down every time ends up failed rather than going round for ever.
 
-A task that raises `tend.notify.tasks.TryLater` runs again after a pause that doubles each
-time (1, 2, 4, 8 minutes), up to ATTEMPTS runs in all.
+Tasks send no email themselves: one that means to writes it to the outbox
+(tend.notify.outbox), and the worker sends it with the rest.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import time
 from typing import Any
@@ -31,14 +30,10 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
-from tend.notify.tasks import TryLater
-
 log = logging.getLogger(__name__)
 
 ATTEMPTS = 5
-FIRST_PAUSE = dt.timedelta(minutes=1)
 SWEEP_SECONDS = 60.0
-_TRY_LATER = f"{TryLater.__module__}.{TryLater.__qualname__}"
 
 
 class TaskRunner:
@@ -74,7 +69,6 @@ class TaskRunner:
             if result is None:
                 break
             self.worker.run_task(result)
-            _again_later_if_asked(result)
             found = True
         return found
 
@@ -93,25 +87,6 @@ class TaskRunner:
                 return None  # another worker is claiming; next round
             raise
         return result
-
-
-def _pause(attempts: int) -> dt.timedelta:
-    return FIRST_PAUSE * (1 << max(attempts - 1, 0))
-
-
-def _again_later_if_asked(result: DBTaskResult[..., Any]) -> None:
-    """A task that failed with TryLater goes back to the queue, after a pause."""
-    attempts = len(result.worker_ids)
-    if result.status != TaskResultStatus.FAILED or result.exception_class_path != _TRY_LATER:
-        return
-    if attempts >= ATTEMPTS:
-        log.warning("task %s failed %d times; giving up", result.pk, attempts)
-        return
-    DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.FAILED).update(
-        status=TaskResultStatus.READY,
-        run_after=timezone.now() + _pause(attempts),
-        finished_at=None,
-    )
 
 
 def sweep() -> int:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from tend.care.models import Session
 from tend.checkins.models import CheckIn, State
 from tend.clients.models import Client
-from tend.practices import demo
+from tend.demo import data as demo
 from tend.practices.models import Practice, Practitioner
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,95 @@
+"""The follow-up email: one-tap answers, the fuller form, a quiet day, and a way out.
+
+The worker sends tens of thousands of these, so the templates are rendered once per
+language and kind, with a stand-in for every per-message value, and each message fills
+them in. The message itself is Django's.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.core.mail import EmailMultiAlternatives
+from django.template.defaultfilters import linebreaksbr
+from django.utils import translation
+from django.utils.html import escape
+
+from tend.care import plans
+from tend.checkins import answer_links
+from tend.checkins.models import CheckIn, QuickAnswer
+from tend.clients import email_links
+from tend.lib import emails
+from tend.notify.outbox import message_id
+
+
+def _slot(name: str) -> str:
+    return f"TENDSLOT{name.upper()}X"
+
+
+@functools.lru_cache(maxsize=32)
+def _skeleton(language: str, reminder: bool, with_guidance: bool) -> tuple[str, str, str]:
+    """Subject, text and HTML with a stand-in for every per-message value."""
+    with translation.override(language):
+        answers = [
+            {"label": str(label), "url": _slot(value)} for value, label in QuickAnswer.choices
+        ]
+    return emails.render(
+        "checkins/emails/checkin",
+        language,
+        {
+            "client": {"name": _slot("client")},
+            "practitioner": {"name": _slot("practitioner")},
+            "reminder": reminder,
+            "guidance": _slot("guidance") if with_guidance else "",
+            "answers": answers,
+            "more_url": _slot("more"),
+            "quiet_url": _slot("quiet"),
+            "stop_url": _slot("stop"),
+        },
+    )
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    for name, value in values.items():
+        template = template.replace(_slot(name), value)
+    return template
+
+
+def key(checkin: CheckIn, *, reminder: bool) -> str:
+    """The delivery key of a check-in's email, or of its reminder."""
+    return f"{'reminder' if reminder else 'checkin'}:{checkin.pk}"
+
+
+def build(checkin: CheckIn, *, reminder: bool = False) -> EmailMultiAlternatives:
+    client = checkin.client
+    language = client.language
+    guidance = ""
+    if checkin.sequence == 1 and checkin.session is not None and not reminder:
+        guidance = plans.guidance_for(checkin.session, language)
+    stop_url = email_links.url(client.pk, email_links.STOP)
+    values = {
+        "client": client.name,
+        "practitioner": client.practitioner.name,
+        "guidance": guidance,
+        "more": answer_links.answer_url(checkin.pk, answer_links.MORE),
+        "quiet": email_links.url(client.pk, email_links.QUIET_DAY),
+        "stop": stop_url,
+        **{value: answer_links.answer_url(checkin.pk, value) for value in QuickAnswer.values},
+    }
+    subject, text, html = _skeleton(language, reminder, bool(guidance))
+    escaped: dict[str, str] = {name: str(escape(value)) for name, value in values.items()}
+    escaped["guidance"] = linebreaksbr(guidance, autoescape=True)
+    headers = {
+        "Message-ID": message_id(key(checkin, reminder=reminder)),
+        "List-Unsubscribe": f"<{stop_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+    }
+    message = EmailMultiAlternatives(
+        " ".join(_fill(subject, values).split()),
+        _fill(text, values),
+        to=[client.email],
+        headers=headers,
+    )
+    message.attach_alternative(_fill(html, escaped), "text/html")
+    return message
