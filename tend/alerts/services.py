@@ -35,7 +35,7 @@ def thresholds(practice: Practice) -> signals.Thresholds:
 
 def _answer(checkin: CheckIn) -> signals.Answer:
     return signals.Answer(
-        at=checkin.answered_at or timezone.now(),
+        at=checkin.last_answered_at or timezone.now(),
         activation=checkin.activation,
         wants_contact=checkin.wants_contact,
         slept=checkin.slept,
@@ -64,7 +64,7 @@ def raise_for_answer(checkin: CheckIn) -> list[Alert]:
     if level != checkin.safety_level:
         checkin.safety_level = level
         CheckIn.objects.filter(pk=checkin.pk).update(safety_level=level)
-    at = checkin.answered_at or timezone.now()
+    at = checkin.last_answered_at or timezone.now()
     since = at - dt.timedelta(days=signals.BASELINE_DAYS)
     earlier = [
         signals.Answer(at=row.answered_at, activation=row.activation, slept=row.slept, ate=row.ate)

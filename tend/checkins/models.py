@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.timezone import now
@@ -89,6 +91,10 @@ class CheckIn(models.Model):
     quick_answer = models.CharField(
         max_length=12, choices=QuickAnswer.choices, blank=True, default=""
     )
+    # Every one-tap answer, oldest first, as {"answer": ..., "at": ISO time}: a client may
+    # tap a second, different answer later; `quick_answer` is the latest, none is lost.
+    quick_history = models.JSONField(default=list, blank=True)
+    answered_again_at = models.DateTimeField(null=True, blank=True)
     details_added_at = models.DateTimeField(null=True, blank=True)
     activation = models.PositiveSmallIntegerField(null=True, blank=True)
     sensations = models.JSONField(default=list, blank=True)
@@ -136,6 +142,19 @@ class CheckIn(models.Model):
     def needs_crisis_lines(self) -> bool:
         """Words that may mean danger, or the top of the scale with a call for help."""
         return self.safety_level == "urgent" or (self.activation == 10 and bool(self.wants_contact))
+
+    @property
+    def last_answered_at(self) -> dt.datetime | None:
+        return self.answered_again_at or self.answered_at
+
+    def earlier_quick_answers(self) -> list[tuple[str, dt.datetime]]:
+        """The one-tap answers before the latest, as (label, time), oldest first."""
+        rows = []
+        for entry in self.quick_history[:-1]:
+            answer, at = entry.get("answer"), entry.get("at")
+            if answer in QuickAnswer.values and isinstance(at, str):
+                rows.append((str(QuickAnswer(answer).label), dt.datetime.fromisoformat(at)))
+        return rows
 
     def sensation_labels(self) -> list[str]:
         return [str(Sensation(v).label) for v in self.sensations if v in Sensation.values]
