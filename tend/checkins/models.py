@@ -174,11 +174,14 @@ class CheckIn(models.Model):
 
 
 class Reply(models.Model):
-    """A practitioner's words back to a client about one check-in; shown and emailed."""
+    """A practitioner's words back to a client: about a check-in, or about an alert that has
+    none (a silence). Shown to the client in Tend and emailed."""
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="replies")
-    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="replies")
+    checkin = models.ForeignKey(
+        CheckIn, on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
     practitioner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -187,6 +190,29 @@ class Reply(models.Model):
 
     class Meta:
         ordering = ("created_at",)
+        indexes = (models.Index(fields=("client", "-created_at")),)
 
     def __str__(self) -> str:
-        return f"reply {self.pk} to check-in {self.checkin_id}"
+        return f"reply {self.pk} to client {self.client_id}"
+
+
+class ClientReply(models.Model):
+    """The client's words back to a practitioner's reply, written in Tend."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="client_replies")
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="answers")
+    body = EncryptedTextField()
+    # What the safety screen made of these words (none, concern or urgent).
+    safety_level = models.CharField(max_length=8, blank=True, default="")
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ("created_at",)
+
+    def __str__(self) -> str:
+        return f"client reply {self.pk} to reply {self.reply_id}"
+
+    @property
+    def needs_crisis_lines(self) -> bool:
+        return self.safety_level == "urgent"

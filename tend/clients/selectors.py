@@ -11,7 +11,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from tend.care.models import Session
-from tend.checkins.models import CheckIn, State
+from tend.checkins.models import CheckIn, Reply, State
 from tend.clients.models import Client
 from tend.notify.models import Delivery
 
@@ -45,6 +45,17 @@ def timeline(client: Client, limit: int = 200) -> list[dict[str, Any]]:
         ({"kind": "checkin", "at": c.answered_at, "item": c} for c in checkins),
     )
     return sorted(entries, key=lambda e: cast(dt.datetime, e["at"]), reverse=True)[:limit]
+
+
+def recent_replies(client: Client, limit: int = 10) -> list[Reply]:
+    """The latest replies to the client, with what they wrote back, oldest first."""
+    rows = (
+        Reply.objects.filter(client=client, practice_id=client.practice_id)
+        .select_related("practitioner")
+        .prefetch_related("answers")
+        .order_by("-created_at")[:limit]
+    )
+    return list(reversed(rows))
 
 
 CANCEL_REASONS = {
