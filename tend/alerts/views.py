@@ -207,7 +207,13 @@ def reply(request: PractitionerRequest, checkin_id: int) -> HttpResponse:
     )
     form = ReplyForm(request.POST)
     if not form.is_valid():
-        ctx = {"checkin": checkin, "reply_form": form, "replies": checkin.replies.all()}
+        ctx = {
+            "checkin": checkin,
+            "reply_form": form,
+            "replies": checkin.replies.all(),
+            "words": checkin.client_words(),
+            "urgent_reasons": words.urgent_reasons(checkin),
+        }
         return render(request, "checkins/detail.html", ctx, status=400)
     services.reply(checkin.client, request.user, form.cleaned_data["reply"], checkin=checkin)
     messages.success(

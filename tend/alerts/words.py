@@ -7,22 +7,27 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from tend.alerts.models import Alert
-from tend.checkins.models import ClientReply
+from tend.alerts.models import Alert, Level
+from tend.alerts.reasons import reason
+from tend.checkins.models import CheckIn, ClientReply
 
 
 def client_words(alert: Alert) -> list[tuple[str, str]]:
     """(what it is, the words) for the check-in's need and note and any message back."""
-    words = []
-    checkin = alert.checkin
-    if checkin is not None:
-        if checkin.need.strip():
-            words.append((_("What they need"), checkin.need))
-        if checkin.note.strip():
-            words.append((_("Their note"), checkin.note))
+    words = alert.checkin.client_words() if alert.checkin is not None else []
     answer_id = (alert.detail or {}).get("wrote_back")
     if isinstance(answer_id, int):
         answer = ClientReply.objects.filter(pk=answer_id, client_id=alert.client_id).first()
         if answer is not None:
-            words.append((_("What they wrote back"), answer.body))
+            words.append((str(_("What they wrote back")), answer.body))
     return words
+
+
+def urgent_reasons(checkin: CheckIn) -> list[str]:
+    """Why this check-in is urgent, in plain words: nothing if it is not."""
+    found = [reason(a) for a in checkin.alerts.filter(level=Level.URGENT).order_by("opened_at")]
+    if not found and checkin.safety_level == "urgent":
+        found.append(_("wrote words that may mean danger"))
+    if not found and checkin.needs_crisis_lines:
+        found.append(_("activation 10/10 and asked you to reach out"))
+    return list(dict.fromkeys(found))

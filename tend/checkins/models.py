@@ -156,6 +156,11 @@ class CheckIn(models.Model):
                 rows.append((str(QuickAnswer(answer).label), dt.datetime.fromisoformat(at)))
         return rows
 
+    def client_words(self) -> list[tuple[str, str]]:
+        """What the client wrote, in their own words, as (what it is, the words)."""
+        rows = [(_("What they need"), self.need), (_("Their note"), self.note)]
+        return [(str(label), text) for label, text in rows if text.strip()]
+
     def sensation_labels(self) -> list[str]:
         return [str(Sensation(v).label) for v in self.sensations if v in Sensation.values]
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tend.alerts import services as alerts
+from tend.alerts import words
 from tend.alerts.forms import ReplyForm
 from tend.care import plans
 from tend.care.models import Session
@@ -115,6 +116,8 @@ def checkin_detail(request: PractitionerRequest, checkin_id: int) -> HttpRespons
     alerts.mark_seen(checkin, request.user)  # opening it is seeing it
     ctx = {
         "checkin": checkin,
+        "words": checkin.client_words(),
+        "urgent_reasons": words.urgent_reasons(checkin),
         "replies": checkin.replies.select_related("practitioner").prefetch_related("answers"),
         "reply_form": ReplyForm(),
     }
