@@ -65,6 +65,11 @@ def _rows(entries: list[queue.Entry], me: Practitioner) -> list[dict[str, object
     waiting = _("waiting %(since)s")
     acknowledge = _("Acknowledge %(name)s")
     reply_label = _("Reply to %(name)s (optional)")
+    no_answers = {
+        True: _("No answers since the last session"),
+        False: _("No answers in the last %(days)d days") % {"days": queue.CHART_DAYS},
+    }
+    no_number = _("Answered, with no number to chart")
     now = timezone.now()
     rows = []
     for entry in entries:
@@ -82,6 +87,7 @@ def _rows(entries: list[queue.Entry], me: Practitioner) -> list[dict[str, object
                 "waiting": waiting % {"since": timesince(entry.waiting_since, now)},
                 "whose": "" if mine else whose % {"name": entry.practitioner_name},
                 "chart": entry.chart,
+                "no_chart": (no_number if entry.answers else no_answers[entry.chart_from_session]),
                 "acknowledge": acknowledge % name,
                 "reply_label": reply_label % name,
             }

@@ -84,6 +84,8 @@ def checkin_answer(
         return target
     if target.quick_answer == QuickAnswer.REACH_OUT and fields["wants_contact"] is None:
         fields["wants_contact"] = True
+    if target.state == State.ANSWERED:  # more from the client: not seen until looked at again
+        target.seen_by, target.seen_at = None, None
     for name, value in fields.items():
         setattr(target, name, value)
     target.state = State.ANSWERED
@@ -147,7 +149,8 @@ def _quick_answer_once(checkin_id: int, answer: str) -> Tap | None:
     values |= _quick_values(answer)
     if checkin.is_answered:
         tap = Tap.CHANGED
-        values["answered_again_at"] = now
+        # New words from the client: not seen until someone looks again.
+        values |= {"answered_again_at": now, "seen_by": None, "seen_at": None}
         rows = CheckIn.objects.filter(
             pk=checkin_id,
             state=State.ANSWERED,

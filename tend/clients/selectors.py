@@ -8,6 +8,7 @@ from itertools import chain
 from typing import Any, cast
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from tend.care.models import Session
@@ -18,11 +19,13 @@ from tend.notify.models import Delivery
 
 def clients_with_last_checkin(clients: QuerySet[Client]) -> QuerySet[Client]:
     """Each client with their latest answer's time, activation and contact wish (one query)."""
-    latest = CheckIn.objects.filter(client=OuterRef("pk"), state=State.ANSWERED).order_by(
-        "-answered_at"
+    latest = (
+        CheckIn.objects.filter(client=OuterRef("pk"), state=State.ANSWERED)
+        .annotate(last_at=Coalesce("answered_again_at", "answered_at"))
+        .order_by("-last_at")
     )
     return clients.annotate(
-        last_checkin_at=Subquery(latest.values("answered_at")[:1]),
+        last_checkin_at=Subquery(latest.values("last_at")[:1]),
         last_activation=Subquery(latest.values("activation")[:1]),
         last_wants_contact=Subquery(latest.values("wants_contact")[:1]),
     ).order_by("name")
@@ -32,7 +35,9 @@ def timeline(client: Client, limit: int = 200) -> list[dict[str, Any]]:
     """Sessions (each with its follow-up) and answered check-ins, most recent first."""
     sessions = list(Session.objects.filter(client=client).order_by("-starts_at")[:limit])
     followups: dict[int, list[CheckIn]] = defaultdict(list)
-    planned = CheckIn.objects.filter(session__in=sessions).exclude(due_at=None)
+    planned = (
+        CheckIn.objects.filter(session__in=sessions).exclude(due_at=None).select_related("client")
+    )
     for checkin in planned.order_by("due_at").prefetch_related("deliveries"):
         checkin.detail = followup_detail(checkin)  # type: ignore[attr-defined]
         followups[cast(int, checkin.session_id)].append(checkin)
@@ -66,16 +71,23 @@ CANCEL_REASONS = {
 
 
 def followup_detail(checkin: CheckIn) -> str:
-    """A few words on how a follow-up check-in went, beside its state."""
+    """A few words on how a follow-up check-in went, beside its state: only what is true."""
     if checkin.state == State.CANCELLED:
         return str(CANCEL_REASONS.get(checkin.cancel_reason, ""))
     if checkin.sent_at is None:
         return ""
-    emails = [d for d in checkin.deliveries.all() if d.kind == Delivery.Kind.CHECKIN]
+    deliveries = list(checkin.deliveries.all())
+    emails = [d for d in deliveries if d.kind == Delivery.Kind.CHECKIN]
     if not emails:
-        return str(_("in the app only: the client turned emails off"))
+        stopped = checkin.client.emails_stopped_at
+        if stopped is not None and stopped <= checkin.sent_at:
+            return str(_("in the app only: the client turned emails off"))
+        return str(_("in the app only: no email was sent"))
     if all(d.state == Delivery.State.FAILED for d in emails):
         return str(_("the email could not be delivered"))
-    if checkin.reminded_at is not None and checkin.state != State.ANSWERED:
+    reminders = [d for d in deliveries if d.kind == Delivery.Kind.REMINDER]
+    if checkin.state != State.ANSWERED and reminders:
+        if all(d.state == Delivery.State.FAILED for d in reminders):
+            return str(_("the reminder could not be delivered"))
         return str(_("reminded once"))
     return ""
