@@ -71,6 +71,10 @@ class Entry:
     last_session: dt.datetime | None = None
     alerts: list[Signal] = field(default_factory=list)
     chart: SafeString | None = None
+    # Answers since the chart's start (the last session, or a month back if that is longer
+    # ago), with or without a number to chart.
+    answers: int = 0
+    chart_from_session: bool = True
 
     @property
     def urgent(self) -> bool:
@@ -123,7 +127,7 @@ AND (c.practitioner_id = %(me)s OR a.responsible_id = %(me)s OR EXISTS (
 """  # noqa: S608
 _ANSWERS = f"""
 SELECT client_id, answered_at, activation FROM {_T["checkin"]}
-WHERE ({{since}}) AND state = %s AND activation IS NOT NULL
+WHERE ({{since}}) AND state = %s
 ORDER BY answered_at
 """  # noqa: S608
 _SINCE = "(client_id = %s AND answered_at >= %s)"
@@ -174,9 +178,14 @@ def _add_charts(entries: list[Entry], threshold: int, now: dt.datetime) -> None:
         cursor.execute(sql, [*params, State.ANSWERED.value])
         rows = cursor.fetchall()
     points: dict[int, list[tuple[dt.datetime, int]]] = defaultdict(list)
+    answers: dict[int, int] = defaultdict(int)
     for client_id, answered_at, activation in rows:
-        points[client_id].append((_aware(answered_at), activation))
+        answers[client_id] += 1
+        if activation is not None:
+            points[client_id].append((_aware(answered_at), activation))
     for entry in entries:
+        entry.answers = answers[entry.client_id]
+        entry.chart_from_session = since[entry.client_id] != floor
         values = points[entry.client_id]
         if values:
             start = since[entry.client_id]

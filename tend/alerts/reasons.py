@@ -21,6 +21,8 @@ def reason_for(kind: str, level: str, detail: dict[str, Any] | None) -> str:
             return _("wrote words that may mean danger")
         return _("wrote words that may mean they are losing hope")
     if kind == Kind.CONTACT:
+        if detail.get("wrote_back"):
+            return _("wrote back to your reply")
         return _("asked you to reach out")
     if kind == Kind.ACTIVATION:
         activation = detail.get("activation")

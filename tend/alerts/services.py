@@ -17,7 +17,7 @@ from tend.alerts import escalation, signals
 from tend.alerts.models import Alert, AlertEvent, AlertState, Kind, Level
 from tend.care.followup import client_zone
 from tend.care.models import Intensity, Session
-from tend.checkins.models import CheckIn, Reply, State
+from tend.checkins.models import CheckIn, ClientReply, Reply, State
 from tend.clients.models import Client
 from tend.practices.models import Practice, Practitioner
 from tend.safety.screening import screen
@@ -35,7 +35,7 @@ def thresholds(practice: Practice) -> signals.Thresholds:
 
 def _answer(checkin: CheckIn) -> signals.Answer:
     return signals.Answer(
-        at=checkin.answered_at or timezone.now(),
+        at=checkin.last_answered_at or timezone.now(),
         activation=checkin.activation,
         wants_contact=checkin.wants_contact,
         slept=checkin.slept,
@@ -46,8 +46,14 @@ def _answer(checkin: CheckIn) -> signals.Answer:
 
 def screen_words(checkin: CheckIn, language: str) -> str:
     """The safety screen's level for everything the client wrote in this check-in."""
-    words = "\n".join(text for text in (checkin.note, checkin.need) if text.strip())
-    if not words:
+    return screen_text(
+        "\n".join(text for text in (checkin.note, checkin.need) if text.strip()), language
+    )
+
+
+def screen_text(words: str, language: str) -> str:
+    """The safety screen's level for a client's words: "", none, concern or urgent."""
+    if not words.strip():
         return ""
     level = screen(words, language).level
     if level == "none":
@@ -64,7 +70,7 @@ def raise_for_answer(checkin: CheckIn) -> list[Alert]:
     if level != checkin.safety_level:
         checkin.safety_level = level
         CheckIn.objects.filter(pk=checkin.pk).update(safety_level=level)
-    at = checkin.answered_at or timezone.now()
+    at = checkin.last_answered_at or timezone.now()
     since = at - dt.timedelta(days=signals.BASELINE_DAYS)
     earlier = [
         signals.Answer(at=row.answered_at, activation=row.activation, slept=row.slept, ate=row.ate)
@@ -187,9 +193,16 @@ def mark_seen(checkin: CheckIn, practitioner: Practitioner, at: dt.datetime | No
 
 
 def acknowledge(
-    alerts: Iterable[Alert], practitioner: Practitioner, reply_text: str = ""
+    alerts: Iterable[Alert],
+    practitioner: Practitioner,
+    reply_text: str = "",
+    client: Client | None = None,
 ) -> list[Alert]:
-    """One click: these alerts are in hand. Stops their escalation. Optionally reply."""
+    """One click: these alerts are in hand. Stops their escalation. Optionally reply.
+
+    A reply reaches the client whatever the alerts' kind, and even when someone else
+    acknowledged them first: it is about the first check-in among them, if there is one.
+    """
     now = timezone.now()
     done = []
     with transaction.atomic():
@@ -217,9 +230,10 @@ def acknowledge(
             done.append(alert)
             if alert.checkin is not None:
                 mark_seen(alert.checkin, practitioner, now)
-        reply_to = next((a.checkin for a in done if a.checkin is not None), None)
-        if reply_text.strip() and reply_to is not None:
-            reply(reply_to, practitioner, reply_text, alerts=done)
+        client = client or next((a.client for a in done), None)
+        if reply_text.strip() and client is not None:
+            about = next((a.checkin for a in done if a.checkin is not None), None)
+            reply(client, practitioner, reply_text, checkin=about, alerts=done)
     return done
 
 
@@ -245,21 +259,28 @@ def resolve(alert: Alert, practitioner: Practitioner, note: str = "") -> bool:
 
 
 def reply(
-    checkin: CheckIn, practitioner: Practitioner, body: str, alerts: Iterable[Alert] = ()
+    client: Client,
+    practitioner: Practitioner,
+    body: str,
+    *,
+    checkin: CheckIn | None = None,
+    alerts: Iterable[Alert] = (),
 ) -> Reply:
-    """Words back to the client about a check-in: shown to them in Tend and emailed."""
+    """Words back to the client, about a check-in or not: shown to them in Tend and emailed."""
     now = timezone.now()
     with transaction.atomic():
         message = Reply.objects.create(
-            practice_id=checkin.practice_id,
-            client_id=checkin.client_id,
+            practice_id=client.practice_id,
+            client=client,
             checkin=checkin,
             practitioner=practitioner,
             body=body.strip(),
             created_at=now,
         )
-        mark_seen(checkin, practitioner, now)
-        open_alerts = list(alerts) or list(checkin.alerts.exclude(state=AlertState.RESOLVED))
+        open_alerts = list(alerts)
+        if checkin is not None:
+            mark_seen(checkin, practitioner, now)
+            open_alerts = open_alerts or list(checkin.alerts.exclude(state=AlertState.RESOLVED))
         AlertEvent.objects.bulk_create(
             AlertEvent(
                 practice_id=alert.practice_id,
@@ -272,6 +293,31 @@ def reply(
         )
         _email_reply(message)  # to the outbox, in this same transaction
     return message
+
+
+def client_wrote_back(reply_to: Reply, body: str) -> ClientReply:
+    """Keep the client's answer to a reply, screen it, and open an alert so a person reads it:
+    for words that may mean danger, a safety alert; otherwise, one saying they wrote back."""
+    client = reply_to.client
+    now = timezone.now()
+    with transaction.atomic():
+        answer = ClientReply.objects.create(
+            practice_id=reply_to.practice_id,
+            client=client,
+            reply=reply_to,
+            body=body.strip(),
+            safety_level=screen_text(body, client.language),
+            created_at=now,
+        )
+        detail: dict[str, object] = {"wrote_back": answer.pk}
+        if answer.safety_level in ("urgent", "concern"):
+            level = Level.URGENT if answer.safety_level == "urgent" else Level.NORMAL
+            kind = Kind.SAFETY
+            detail["screen"] = answer.safety_level
+        else:
+            kind, level = Kind.CONTACT, Level.NORMAL
+        open_alert(client, kind, level, detail, checkin=reply_to.checkin, at=now)
+    return answer
 
 
 def _email_reply(message: Reply) -> None:

@@ -13,10 +13,11 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tend.alerts import queue, reasons, services
+from tend.alerts import queue, reasons, services, words
 from tend.alerts.forms import AcknowledgeForm, ReplyForm, ResolveForm
 from tend.alerts.models import Alert, AlertState
 from tend.checkins.models import CheckIn, State
+from tend.clients import selectors
 from tend.clients.models import Client
 from tend.lib import fast_urls
 from tend.practices import tenancy
@@ -64,6 +65,11 @@ def _rows(entries: list[queue.Entry], me: Practitioner) -> list[dict[str, object
     waiting = _("waiting %(since)s")
     acknowledge = _("Acknowledge %(name)s")
     reply_label = _("Reply to %(name)s (optional)")
+    no_answers = {
+        True: _("No answers since the last session"),
+        False: _("No answers in the last %(days)d days") % {"days": queue.CHART_DAYS},
+    }
+    no_number = _("Answered, with no number to chart")
     now = timezone.now()
     rows = []
     for entry in entries:
@@ -81,6 +87,7 @@ def _rows(entries: list[queue.Entry], me: Practitioner) -> list[dict[str, object
                 "waiting": waiting % {"since": timesince(entry.waiting_since, now)},
                 "whose": "" if mine else whose % {"name": entry.practitioner_name},
                 "chart": entry.chart,
+                "no_chart": (no_number if entry.answers else no_answers[entry.chart_from_session]),
                 "acknowledge": acknowledge % name,
                 "reply_label": reply_label % name,
             }
@@ -103,10 +110,17 @@ def acknowledge(request: PractitionerRequest, client_id: int) -> HttpResponse:
         .filter(client=client)
         .select_related("checkin")
     )
-    done = services.acknowledge(alerts, request.user, form.cleaned_data["reply"])
-    if not done:
+    replied = bool(form.cleaned_data["reply"].strip())
+    done = services.acknowledge(alerts, request.user, form.cleaned_data["reply"], client=client)
+    if not done and replied:
+        messages.info(
+            request,
+            _("Someone had already acknowledged this. Your reply is on its way to %(name)s.")
+            % {"name": client.name},
+        )
+    elif not done:
         messages.info(request, _("Someone has already acknowledged this. Nothing else to do."))
-    elif form.cleaned_data["reply"].strip():
+    elif replied:
         messages.success(
             request,
             _("Acknowledged, and your reply is on its way to %(name)s.") % {"name": client.name},
@@ -123,6 +137,13 @@ def acknowledge(request: PractitionerRequest, client_id: int) -> HttpResponse:
 
 @login_required
 def alert_detail(request: PractitionerRequest, alert_id: int) -> HttpResponse:
+    return _alert_page(request, alert_id)
+
+
+def _alert_page(
+    request: PractitionerRequest, alert_id: int, reply_form: ReplyForm | None = None
+) -> HttpResponse:
+    status = 200 if reply_form is None else 400
     alert = tenancy.get_or_404(
         request,
         Alert.objects.select_related(
@@ -134,11 +155,38 @@ def alert_detail(request: PractitionerRequest, alert_id: int) -> HttpResponse:
     ctx = {
         "alert": alert,
         "reason": reasons.reason(alert),
+        "words": words.client_words(alert),
+        "replies": selectors.recent_replies(alert.client, limit=5),
         "events": events,
         "ack_form": AcknowledgeForm(),
         "resolve_form": ResolveForm(),
+        "reply_form": reply_form or ReplyForm(),
     }
-    return render(request, "alerts/detail.html", ctx)
+    return render(request, "alerts/detail.html", ctx, status=status)
+
+
+@require_POST
+@login_required
+def reply_about_alert(request: PractitionerRequest, alert_id: int) -> HttpResponse:
+    """Words to the client about any alert, whatever its kind, with or without a check-in."""
+    alert = tenancy.get_or_404(
+        request, Alert.objects.select_related("client", "checkin"), pk=alert_id
+    )
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return _alert_page(request, alert.pk, reply_form=form)
+    services.reply(
+        alert.client,
+        request.user,
+        form.cleaned_data["reply"],
+        checkin=alert.checkin,
+        alerts=[alert],
+    )
+    messages.success(
+        request,
+        _("Sent. %(name)s will find it in Tend and by email.") % {"name": alert.client.name},
+    )
+    return redirect("alerts:detail", alert.pk)
 
 
 @require_POST
@@ -165,9 +213,15 @@ def reply(request: PractitionerRequest, checkin_id: int) -> HttpResponse:
     )
     form = ReplyForm(request.POST)
     if not form.is_valid():
-        ctx = {"checkin": checkin, "reply_form": form, "replies": checkin.replies.all()}
+        ctx = {
+            "checkin": checkin,
+            "reply_form": form,
+            "replies": checkin.replies.all(),
+            "words": checkin.client_words(),
+            "urgent_reasons": words.urgent_reasons(checkin),
+        }
         return render(request, "checkins/detail.html", ctx, status=400)
-    services.reply(checkin, request.user, form.cleaned_data["reply"])
+    services.reply(checkin.client, request.user, form.cleaned_data["reply"], checkin=checkin)
     messages.success(
         request,
         _("Sent. %(name)s will find it in Tend and by email.") % {"name": checkin.client.name},

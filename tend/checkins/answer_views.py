@@ -11,6 +11,7 @@ from tend.checkins import answer_links, services
 from tend.checkins.answer_links import AnswerLink, LinkProblem
 from tend.checkins.forms import CheckInForm
 from tend.checkins.models import CheckIn, QuickAnswer, State
+from tend.checkins.services import Tap
 from tend.clients import links
 from tend.lib.emails import EmailNotSent
 
@@ -24,7 +25,9 @@ def _problem(request: HttpRequest, token: str, problem: str, status: int) -> Htt
     checkin = _checkin(expired) if expired else None
     language = checkin.client.language if checkin else translation.get_language()
     with translation.override(language):
-        ctx = {"problem": problem, "token": token, "checkin": checkin}
+        ctx: dict[str, object] = {"problem": problem, "token": token, "checkin": checkin}
+        if expired is not None and expired.answer in QuickAnswer.values:
+            ctx["label"] = QuickAnswer(expired.answer).label
         return render(request, "checkins/answer_problem.html", ctx, status=status)
 
 
@@ -65,17 +68,26 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         with translation.override(language):
             ctx = {"checkin": checkin, "token": token, "recorded": False, "form": _form(checkin)}
             return render(request, "checkins/answer.html", ctx)
+    if checkin.is_answered and checkin.quick_answer == link.answer:
+        return _problem(request, token, "repeat", 409)  # the same answer again: nothing to do
     if request.method != "POST":
-        if checkin.state not in services.ANSWERABLE:
-            return _problem(request, token, "used", 409)
         with translation.override(language):
             label = QuickAnswer(link.answer).label
             return render(request, "checkins/answer_tap.html", {"label": label})
-    if not services.checkin_quick_answer(checkin_id=checkin.pk, answer=link.answer):
-        return _problem(request, token, "used", 409)
+    tap = services.checkin_quick_answer(checkin_id=checkin.pk, answer=link.answer)
+    if tap is Tap.REPEAT:
+        return _problem(request, token, "repeat", 409)
+    if tap is Tap.REFUSED:
+        return _problem(request, token, "withdrawn", 410)
     checkin.refresh_from_db()
     with translation.override(language):
-        ctx = {"checkin": checkin, "token": token, "recorded": True, "form": _form(checkin)}
+        ctx = {
+            "checkin": checkin,
+            "token": token,
+            "recorded": True,
+            "again": tap is Tap.CHANGED,
+            "form": _form(checkin),
+        }
         return render(request, "checkins/answer.html", ctx)
 
 

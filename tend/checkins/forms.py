@@ -61,3 +61,25 @@ class CheckInForm(forms.Form):
 
     def basics_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.BASICS]
+
+
+class ClientReplyForm(forms.Form):
+    """The client's words back to a practitioner's reply."""
+
+    body = forms.CharField(
+        label=_("Write back"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Write a few words to send."),
+            "max_length": _(
+                "That's a little long to send here: please keep it under 4,000 characters."
+            ),
+        },
+    )
+
+    def clean_body(self) -> str:
+        text = str(self.cleaned_data["body"]).strip()
+        if not text:
+            raise forms.ValidationError(_("Write a few words to send."))
+        return text

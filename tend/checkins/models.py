@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.timezone import now
@@ -89,6 +91,10 @@ class CheckIn(models.Model):
     quick_answer = models.CharField(
         max_length=12, choices=QuickAnswer.choices, blank=True, default=""
     )
+    # Every one-tap answer, oldest first, as {"answer": ..., "at": ISO time}: a client may
+    # tap a second, different answer later; `quick_answer` is the latest, none is lost.
+    quick_history = models.JSONField(default=list, blank=True)
+    answered_again_at = models.DateTimeField(null=True, blank=True)
     details_added_at = models.DateTimeField(null=True, blank=True)
     activation = models.PositiveSmallIntegerField(null=True, blank=True)
     sensations = models.JSONField(default=list, blank=True)
@@ -137,6 +143,24 @@ class CheckIn(models.Model):
         """Words that may mean danger, or the top of the scale with a call for help."""
         return self.safety_level == "urgent" or (self.activation == 10 and bool(self.wants_contact))
 
+    @property
+    def last_answered_at(self) -> dt.datetime | None:
+        return self.answered_again_at or self.answered_at
+
+    def earlier_quick_answers(self) -> list[tuple[str, dt.datetime]]:
+        """The one-tap answers before the latest, as (label, time), oldest first."""
+        rows = []
+        for entry in self.quick_history[:-1]:
+            answer, at = entry.get("answer"), entry.get("at")
+            if answer in QuickAnswer.values and isinstance(at, str):
+                rows.append((str(QuickAnswer(answer).label), dt.datetime.fromisoformat(at)))
+        return rows
+
+    def client_words(self) -> list[tuple[str, str]]:
+        """What the client wrote, in their own words, as (what it is, the words)."""
+        rows = [(_("What they need"), self.need), (_("Their note"), self.note)]
+        return [(str(label), text) for label, text in rows if text.strip()]
+
     def sensation_labels(self) -> list[str]:
         return [str(Sensation(v).label) for v in self.sensations if v in Sensation.values]
 
@@ -155,11 +179,14 @@ class CheckIn(models.Model):
 
 
 class Reply(models.Model):
-    """A practitioner's words back to a client about one check-in; shown and emailed."""
+    """A practitioner's words back to a client: about a check-in, or about an alert that has
+    none (a silence). Shown to the client in Tend and emailed."""
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="replies")
-    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="replies")
+    checkin = models.ForeignKey(
+        CheckIn, on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
     practitioner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -168,6 +195,29 @@ class Reply(models.Model):
 
     class Meta:
         ordering = ("created_at",)
+        indexes = (models.Index(fields=("client", "-created_at")),)
 
     def __str__(self) -> str:
-        return f"reply {self.pk} to check-in {self.checkin_id}"
+        return f"reply {self.pk} to client {self.client_id}"
+
+
+class ClientReply(models.Model):
+    """The client's words back to a practitioner's reply, written in Tend."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="client_replies")
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="answers")
+    body = EncryptedTextField()
+    # What the safety screen made of these words (none, concern or urgent).
+    safety_level = models.CharField(max_length=8, blank=True, default="")
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ("created_at",)
+
+    def __str__(self) -> str:
+        return f"client reply {self.pk} to reply {self.reply_id}"
+
+    @property
+    def needs_crisis_lines(self) -> bool:
+        return self.safety_level == "urgent"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 from django.db import transaction
@@ -83,6 +84,8 @@ def checkin_answer(
         return target
     if target.quick_answer == QuickAnswer.REACH_OUT and fields["wants_contact"] is None:
         fields["wants_contact"] = True
+    if target.state == State.ANSWERED:  # more from the client: not seen until looked at again
+        target.seen_by, target.seen_at = None, None
     for name, value in fields.items():
         setattr(target, name, value)
     target.state = State.ANSWERED
@@ -93,21 +96,74 @@ def checkin_answer(
     return target
 
 
-@transaction.atomic
-def checkin_quick_answer(*, checkin_id: int, answer: str) -> bool:
-    """Record a one-tap answer. False if the check-in was already answered or withdrawn."""
-    values: dict[str, Any] = {
-        "state": State.ANSWERED,
-        "quick_answer": answer,
-        "answered_at": timezone.now(),
-        "lease_owner": "",
-    }
+class Tap(enum.Enum):
+    """What became of a one-tap answer."""
+
+    RECORDED = "recorded"  # the check-in's first answer
+    CHANGED = "changed"  # a later, different answer: recorded, the earlier one kept
+    REPEAT = "repeat"  # the same answer again: nothing to do
+    REFUSED = "refused"  # withdrawn or gone
+
+    def __bool__(self) -> bool:
+        """True when something was recorded."""
+        return self in (Tap.RECORDED, Tap.CHANGED)
+
+
+def _quick_values(answer: str) -> dict[str, Any]:
     if answer == QuickAnswer.REACH_OUT:
-        values["wants_contact"] = True
+        return {"wants_contact": True}
+    return {"activation": QUICK_ACTIVATION[QuickAnswer(answer)]}
+
+
+def checkin_quick_answer(*, checkin_id: int, answer: str) -> Tap:
+    """Record a one-tap answer, first or later; only the same answer again changes nothing.
+
+    A later answer becomes the check-in's answer (and raises whatever it warrants); the
+    earlier ones stay in its history for the practitioner to read. Each write is
+    conditional on the row being as it was read, so two taps at once never lose one.
+    """
+    for _attempt in range(5):
+        tap = _quick_answer_once(checkin_id, answer)
+        if tap is not None:
+            return tap
+    return Tap.REFUSED  # changed under us five times running: let the client tap again
+
+
+@transaction.atomic
+def _quick_answer_once(checkin_id: int, answer: str) -> Tap | None:
+    checkin = (
+        CheckIn.objects.select_related("client__practice")
+        .filter(pk=checkin_id, state__in=(*ANSWERABLE, State.ANSWERED))
+        .first()
+    )
+    if checkin is None:
+        return Tap.REFUSED
+    if checkin.is_answered and checkin.quick_answer == answer:
+        return Tap.REPEAT
+    now = timezone.now()
+    history = list(checkin.quick_history)
+    if not history and checkin.quick_answer and checkin.answered_at:  # tapped before history
+        history.append({"answer": checkin.quick_answer, "at": checkin.answered_at.isoformat()})
+    history.append({"answer": answer, "at": now.isoformat()})
+    values: dict[str, Any] = {"quick_answer": answer, "quick_history": history}
+    values |= _quick_values(answer)
+    if checkin.is_answered:
+        tap = Tap.CHANGED
+        # New words from the client: not seen until someone looks again.
+        values |= {"answered_again_at": now, "seen_by": None, "seen_at": None}
+        rows = CheckIn.objects.filter(
+            pk=checkin_id,
+            state=State.ANSWERED,
+            quick_answer=checkin.quick_answer,
+            answered_again_at=checkin.answered_again_at,
+        )
     else:
-        values["activation"] = QUICK_ACTIVATION[QuickAnswer(answer)]
-    updated = CheckIn.objects.filter(pk=checkin_id, state__in=ANSWERABLE).update(**values)
-    if updated != 1:
-        return False
-    alerts.raise_for_answer(CheckIn.objects.select_related("client__practice").get(pk=checkin_id))
-    return True
+        tap = Tap.RECORDED
+        values |= {"state": State.ANSWERED, "answered_at": now, "lease_owner": ""}
+        rows = CheckIn.objects.filter(pk=checkin_id, state__in=ANSWERABLE)
+    if rows.update(**values) != 1:
+        return None  # someone else answered in between: read it again
+    for name, value in values.items():
+        setattr(checkin, name, value)
+    alerts.raise_for_answer(checkin)
+    return tap

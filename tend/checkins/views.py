@@ -7,12 +7,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tend.alerts import services as alerts
+from tend.alerts import words
 from tend.alerts.forms import ReplyForm
 from tend.care import plans
 from tend.care.models import Session
 from tend.checkins import services
-from tend.checkins.forms import CheckInForm
-from tend.checkins.models import CheckIn, State
+from tend.checkins.forms import CheckInForm, ClientReplyForm
+from tend.checkins.models import CheckIn, ClientReply, Reply, State
 from tend.clients.client_views import client_required
 from tend.practices import tenancy
 from tend.practices.requests import PractitionerRequest
@@ -23,7 +24,13 @@ def _form(request: HttpRequest, data: object = None) -> CheckInForm:
     return CheckInForm(data, practitioner_name=practitioner.name)
 
 
-def _home(request: HttpRequest, form: CheckInForm, status: int = 200) -> HttpResponse:
+def _home(
+    request: HttpRequest,
+    form: CheckInForm,
+    status: int = 200,
+    answer_form: ClientReplyForm | None = None,
+    answer_to: int | None = None,
+) -> HttpResponse:
     note_session = (
         tenancy.scoped(request, Session)
         .filter(starts_at__lte=timezone.now())
@@ -34,8 +41,16 @@ def _home(request: HttpRequest, form: CheckInForm, status: int = 200) -> HttpRes
     answered = tenancy.scoped(request, CheckIn).filter(state=State.ANSWERED)
     recent = (
         answered.select_related("seen_by")
-        .prefetch_related("replies__practitioner")
+        .prefetch_related("replies__practitioner", "replies__answers")
         .order_by("-answered_at")[:5]
+    )
+    # Replies about no check-in (after a silence, say) are shown on their own.
+    letters = (
+        tenancy.scoped(request, Reply)
+        .filter(checkin=None)
+        .select_related("practitioner")
+        .prefetch_related("answers")
+        .order_by("-created_at")[:5]
     )
     latest = services.latest_session(request.client)  # type: ignore[attr-defined]
     guidance = plans.guidance_for(latest, request.LANGUAGE_CODE) if latest else ""
@@ -45,6 +60,9 @@ def _home(request: HttpRequest, form: CheckInForm, status: int = 200) -> HttpRes
         "recent": recent,
         "guidance": guidance,
         "waiting": services.open_checkin(request.client),  # type: ignore[attr-defined]
+        "letters": letters,
+        "answer_form": answer_form or ClientReplyForm(),
+        "answer_to": answer_to,
     }
     return render(request, "checkins/home.html", ctx, status=status)
 
@@ -70,6 +88,26 @@ def thanks(request: HttpRequest, checkin_id: int) -> HttpResponse:
     return render(request, "checkins/thanks.html", {"checkin": checkin})
 
 
+@require_POST
+@client_required
+def answer_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
+    """The client writes back to a practitioner's reply, from their space."""
+    reply = tenancy.get_or_404(request, Reply.objects.select_related("client"), pk=reply_id)
+    form = ClientReplyForm(request.POST)
+    if not form.is_valid():
+        return _home(request, _form(request), status=400, answer_form=form, answer_to=reply.pk)
+    answer = alerts.client_wrote_back(reply, form.cleaned_data["body"])
+    return redirect("checkins:wrote_back", answer.pk)
+
+
+@client_required
+def wrote_back(request: HttpRequest, answer_id: int) -> HttpResponse:
+    answer = tenancy.get_or_404(
+        request, ClientReply.objects.select_related("client__practitioner"), pk=answer_id
+    )
+    return render(request, "checkins/wrote_back.html", {"answer": answer})
+
+
 @login_required
 def checkin_detail(request: PractitionerRequest, checkin_id: int) -> HttpResponse:
     checkin = tenancy.get_or_404(
@@ -78,7 +116,9 @@ def checkin_detail(request: PractitionerRequest, checkin_id: int) -> HttpRespons
     alerts.mark_seen(checkin, request.user)  # opening it is seeing it
     ctx = {
         "checkin": checkin,
-        "replies": checkin.replies.select_related("practitioner"),
+        "words": checkin.client_words(),
+        "urgent_reasons": words.urgent_reasons(checkin),
+        "replies": checkin.replies.select_related("practitioner").prefetch_related("answers"),
         "reply_form": ReplyForm(),
     }
     return render(request, "checkins/detail.html", ctx)

@@ -8,21 +8,24 @@ from itertools import chain
 from typing import Any, cast
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from tend.care.models import Session
-from tend.checkins.models import CheckIn, State
+from tend.checkins.models import CheckIn, Reply, State
 from tend.clients.models import Client
 from tend.notify.models import Delivery
 
 
 def clients_with_last_checkin(clients: QuerySet[Client]) -> QuerySet[Client]:
     """Each client with their latest answer's time, activation and contact wish (one query)."""
-    latest = CheckIn.objects.filter(client=OuterRef("pk"), state=State.ANSWERED).order_by(
-        "-answered_at"
+    latest = (
+        CheckIn.objects.filter(client=OuterRef("pk"), state=State.ANSWERED)
+        .annotate(last_at=Coalesce("answered_again_at", "answered_at"))
+        .order_by("-last_at")
     )
     return clients.annotate(
-        last_checkin_at=Subquery(latest.values("answered_at")[:1]),
+        last_checkin_at=Subquery(latest.values("last_at")[:1]),
         last_activation=Subquery(latest.values("activation")[:1]),
         last_wants_contact=Subquery(latest.values("wants_contact")[:1]),
     ).order_by("name")
@@ -33,11 +36,15 @@ def timeline(client: Client, limit: int = 200) -> list[dict[str, Any]]:
     sessions = list(Session.objects.filter(client=client).order_by("-starts_at")[:limit])
     followups: dict[int, list[CheckIn]] = defaultdict(list)
     planned = list(
-        CheckIn.objects.filter(session__in=sessions).exclude(due_at=None).order_by("due_at")
+        CheckIn.objects.filter(session__in=sessions)
+        .exclude(due_at=None)
+        .select_related("client")
+        .order_by("due_at")
     )
     emails = _emails(planned)
     for checkin in planned:
-        checkin.detail = followup_detail(checkin, emails.get(checkin.pk, []))  # type: ignore[attr-defined]
+        detail = followup_detail(checkin, emails.get(checkin.pk, []))
+        checkin.detail = detail  # type: ignore[attr-defined]
         followups[cast(int, checkin.session_id)].append(checkin)
     for session in sessions:
         session.followups = followups[session.pk]  # type: ignore[attr-defined]
@@ -48,6 +55,17 @@ def timeline(client: Client, limit: int = 200) -> list[dict[str, Any]]:
         ({"kind": "checkin", "at": c.answered_at, "item": c} for c in checkins),
     )
     return sorted(entries, key=lambda e: cast(dt.datetime, e["at"]), reverse=True)[:limit]
+
+
+def recent_replies(client: Client, limit: int = 10) -> list[Reply]:
+    """The latest replies to the client, with what they wrote back, oldest first."""
+    rows = (
+        Reply.objects.filter(client=client, practice_id=client.practice_id)
+        .select_related("practitioner")
+        .prefetch_related("answers")
+        .order_by("-created_at")[:limit]
+    )
+    return list(reversed(rows))
 
 
 CANCEL_REASONS = {
@@ -67,16 +85,27 @@ def _emails(checkins: list[CheckIn]) -> dict[int, list[Delivery]]:
 
 
 def followup_detail(checkin: CheckIn, deliveries: list[Delivery]) -> str:
-    """A few words on how a follow-up check-in went, beside its state."""
+    """A few words on how a follow-up check-in went, beside its state: only what is true."""
     if checkin.state == State.CANCELLED:
         return str(CANCEL_REASONS.get(checkin.cancel_reason, ""))
     if checkin.sent_at is None:
+        waiting = [d for d in deliveries if d.state == Delivery.State.QUEUED and d.error]
+        if checkin.state == State.SCHEDULED and waiting:
+            return str(_("not sent yet, Tend will try again (%(reason)s)")) % {
+                "reason": waiting[0].error
+            }
         return ""
     emails = [d for d in deliveries if d.kind == Delivery.Kind.CHECKIN]
     if not emails:
-        return str(_("in the app only: the client turned emails off"))
+        stopped = checkin.client.emails_stopped_at
+        if stopped is not None and stopped <= checkin.sent_at:
+            return str(_("in the app only: the client turned emails off"))
+        return str(_("in the app only: no email was sent"))
     if all(d.state == Delivery.State.FAILED for d in emails):
         return str(_("the email could not be delivered"))
-    if checkin.reminded_at is not None and checkin.state != State.ANSWERED:
+    reminders = [d for d in deliveries if d.kind == Delivery.Kind.REMINDER]
+    if checkin.state != State.ANSWERED and reminders:
+        if all(d.state == Delivery.State.FAILED for d in reminders):
+            return str(_("the reminder could not be delivered"))
         return str(_("reminded once"))
     return ""

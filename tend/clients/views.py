@@ -69,6 +69,7 @@ def client_detail(request: PractitionerRequest, client_id: int) -> HttpResponse:
         "timeline": selectors.timeline(client),
         "alerts": alerts,
         "has_open_alerts": any(a.state == AlertState.OPEN for a, _reason in alerts),
+        "replies": selectors.recent_replies(client),
     }
     return render(request, "clients/detail.html", ctx)
 

@@ -300,3 +300,46 @@ def test_the_queue_runs_the_same_number_of_queries_for_10_and_1000_clients(
     ten = count()
     _fill(alice, 990)
     assert count() == ten
+
+
+# What the card says when there is no chart: only what is true.
+
+
+def test_no_answers_since_the_last_session_only_when_there_were_none(
+    as_alice: HttpClient, carmen: Client
+) -> None:
+    factories.SessionFactory(client=carmen, starts_at=timezone.now() - dt.timedelta(days=2))
+    services.open_alert(carmen, Kind.SILENCE, Level.NORMAL, {"hours": 40})
+    assert "No answers since the last session" in queue_text(as_alice)
+
+    # A fresh one-tap answer with no number to chart is still an answer.
+    checkin = CheckIn.objects.create(practice=carmen.practice, client=carmen, state=State.SENT)
+    checkins.checkin_quick_answer(checkin_id=checkin.pk, answer="reach_out")
+
+    page = queue_text(as_alice)
+    assert "No answers since the last session" not in page
+    assert "Answered, with no number to chart" in page
+
+
+def test_a_chart_replaces_the_line_when_answers_have_numbers(
+    as_alice: HttpClient, carmen: Client
+) -> None:
+    factories.SessionFactory(client=carmen, starts_at=timezone.now() - dt.timedelta(days=2))
+    answer(carmen, activation=9)
+
+    page = queue_text(as_alice)
+
+    assert "Activation since the session" in page
+    assert "No answers" not in page
+    assert "no number to chart" not in page
+
+
+def test_without_a_recent_session_the_line_says_the_last_month(
+    as_alice: HttpClient, carmen: Client
+) -> None:
+    services.open_alert(carmen, Kind.CONTACT, Level.NORMAL, {})
+
+    page = queue_text(as_alice)
+
+    assert "No answers in the last 30 days" in page
+    assert "since the last session" not in page

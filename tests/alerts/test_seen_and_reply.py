@@ -60,7 +60,7 @@ def test_a_reply_reaches_the_client_in_tend_and_by_email_in_their_language(
     assert words in page
     assert "Alice Moreno escribió" in page
     [email] = smtp_inbox.to("carmen@example.com")
-    assert "Alice Moreno te ha respondido" in email["Subject"]
+    assert "Alice Moreno te ha escrito" in email["Subject"]
     assert words in smtp.Inbox.text(email)
     # The open alert records the reply; the answer is now seen.
     alert = Alert.objects.get(client=carmen, kind=Kind.CONTACT)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core import signing
 from django.test import Client as HttpClient
 
+from tend.alerts.models import Alert, Kind
 from tend.care.models import Session
 from tend.checkins import answer_links
 from tend.checkins.models import CheckIn, QuickAnswer, State
@@ -274,7 +275,7 @@ def test_a_fresh_link_cannot_be_asked_for_with_a_tampered_link(
 # Used
 
 
-def test_a_second_tap_changes_nothing_and_says_the_first_was_kept(
+def test_the_same_tap_again_changes_nothing_and_says_so(
     links: dict[str, str], checkin: CheckIn, clock: Any
 ) -> None:
     phone = HttpClient()
@@ -282,16 +283,95 @@ def test_a_second_tap_changes_nothing_and_says_the_first_was_kept(
     after_first = answers()
     clock.shift(dt.timedelta(minutes=5))
 
-    for again in (links[QuickAnswer.TENDER], links[QuickAnswer.SETTLED]):
-        # Opened again, or sent again from a page still open in another tab.
-        for response in (phone.get(again), phone.post(again)):
-            page = visible(text(response))
-            assert response.status_code == 409
-            assert "You've already answered this one" in page
-            assert "Your answer was saved the first time, and nothing has changed." in page
+    # Opened again, or sent again from a page still open in another tab.
+    for response in (phone.get(links[QuickAnswer.TENDER]), phone.post(links[QuickAnswer.TENDER])):
+        page = visible(text(response))
+        assert response.status_code == 409
+        assert "We already have this answer" in page
+        assert "You had already sent “tender”, so nothing has changed." in page
 
     assert answers() == after_first
-    assert CheckIn.objects.get(pk=checkin.pk).quick_answer == QuickAnswer.TENDER
+    assert Alert.objects.count() == 0
+
+
+def test_a_later_more_serious_tap_is_recorded_and_opens_an_alert(
+    links: dict[str, str], checkin: CheckIn, clock: Any
+) -> None:
+    phone = HttpClient()
+    assert tap(phone, links[QuickAnswer.TENDER]).status_code == 200
+    assert not Alert.objects.exists()
+    clock.shift(dt.timedelta(hours=2))
+
+    response = tap(phone, links[QuickAnswer.OVERWHELMED])
+
+    page = visible(text(response))
+    assert response.status_code == 200
+    assert "Thank you. We've received your new answer." in page
+    assert "You now said: “overwhelmed”." in page
+    checkin.refresh_from_db()
+    assert checkin.quick_answer == QuickAnswer.OVERWHELMED
+    assert checkin.activation == 9
+    assert checkin.answered_at == SENT_AT  # the first answer's time is kept
+    assert checkin.answered_again_at == SENT_AT + dt.timedelta(hours=2)
+    assert [h["answer"] for h in checkin.quick_history] == ["tender", "overwhelmed"]
+    alert = Alert.objects.get(client=checkin.client, kind=Kind.ACTIVATION)
+    assert alert.opened_at == SENT_AT + dt.timedelta(hours=2)
+    assert alert.checkin_id == checkin.pk
+
+
+def test_please_reach_out_after_tender_asks_for_contact(
+    links: dict[str, str], checkin: CheckIn, clock: Any, as_alice: HttpClient
+) -> None:
+    phone = HttpClient()
+    tap(phone, links[QuickAnswer.TENDER])
+    clock.shift(dt.timedelta(minutes=30))
+
+    assert tap(phone, links[QuickAnswer.REACH_OUT]).status_code == 200
+
+    assert Alert.objects.filter(client=checkin.client, kind=Kind.CONTACT).exists()
+    # The practitioner reads both answers, in order.
+    page = visible(text(as_alice.get(f"/checkins/{checkin.pk}/")))
+    assert "“please reach out”" in page
+    assert "earlier: “tender”" in page
+    # Tapping the first answer again is a change too, and is kept.
+    clock.shift(dt.timedelta(minutes=30))
+    assert tap(phone, links[QuickAnswer.TENDER]).status_code == 200
+    checkin.refresh_from_db()
+    assert [h["answer"] for h in checkin.quick_history] == ["tender", "reach_out", "tender"]
+
+
+def test_a_later_tap_after_the_fuller_form_is_recorded_without_offering_the_form_again(
+    links: dict[str, str], checkin: CheckIn
+) -> None:
+    phone = HttpClient()
+    tap(phone, links[QuickAnswer.SETTLED])
+    more = links[QuickAnswer.SETTLED].rstrip("/") + "/more/"
+    assert phone.post(more, {"activation": "3"}).status_code == 200
+
+    response = tap(phone, links[QuickAnswer.REACH_OUT])
+
+    page = visible(text(response))
+    assert "We've received your new answer" in page
+    assert "Would you like to say more?" not in page
+    assert Alert.objects.filter(client=checkin.client, kind=Kind.CONTACT).exists()
+
+
+def test_a_later_tap_is_confirmed_in_spanish_for_a_spanish_speaker(
+    clock: Any, as_alice: HttpClient, carmen: Client, smtp_inbox: Inbox
+) -> None:
+    sent_checkin(as_alice, carmen, clock)
+    [message] = smtp_inbox.to("carmen@example.com")
+    urls = [u.removeprefix(settings.SITE_URL) for u in smtp_inbox.links(message)]
+    by_answer = dict(zip(QuickAnswer.values, urls, strict=False))
+    phone = HttpClient()
+    tap(phone, by_answer[QuickAnswer.TENDER])
+
+    page = visible(text(tap(phone, by_answer[QuickAnswer.REACH_OUT])))
+    assert "Gracias. Hemos recibido tu nueva respuesta." in page
+
+    again = phone.post(by_answer[QuickAnswer.REACH_OUT])
+    assert again.status_code == 409
+    assert "Ya tenemos esta respuesta" in visible(text(again))
 
 
 # Opened, not tapped

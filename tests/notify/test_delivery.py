@@ -628,8 +628,13 @@ def test_checking_in_from_home_answers_the_check_in_that_was_emailed(
     checkin = first_checkin(gentle)
     assert (checkin.state, checkin.activation) == (State.ANSWERED, 2)
     assert CheckIn.objects.filter(client=dana).count() == 2
-    # Its one-tap link now says so, kindly.
-    tap = answer_links(smtp_inbox, smtp_inbox.messages[0])[QuickAnswer.SETTLED]
-    again = HttpClient().get(path_of(tap))
+    # A tap from the email afterwards is a later answer: kept beside the first, not refused.
+    links = answer_links(smtp_inbox, smtp_inbox.messages[0])
+    phone = HttpClient()
+    assert phone.post(path_of(links[QuickAnswer.SETTLED])).status_code == 200
+    checkin.refresh_from_db()
+    assert (checkin.quick_answer, checkin.activation) == (QuickAnswer.SETTLED, 2)
+    # The same tap again changes nothing, and says so kindly.
+    again = phone.get(path_of(links[QuickAnswer.SETTLED]))
     assert again.status_code == 409
-    assert "You've already answered this one" in text(again)
+    assert "We already have this answer" in text(again)

@@ -18,10 +18,11 @@ from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tend.alerts import services as alert_services
+from tend.alerts.forms import ReplyForm
 from tend.alerts.models import Kind, Level
 from tend.care.forms import SessionForm
 from tend.care.models import AftercarePlan, Session
-from tend.checkins.forms import CheckInForm
+from tend.checkins.forms import CheckInForm, ClientReplyForm
 from tend.checkins.models import CheckIn
 from tend.clients import links
 from tend.clients.forms import ClientForm, ClientPreferencesForm, FreshLinkForm
@@ -40,6 +41,8 @@ FORMS: list[type[forms.BaseForm]] = [
     FreshLinkForm,
     SessionForm,
     CheckInForm,
+    ClientReplyForm,
+    ReplyForm,
     AccountForm,
     SignInForm,
     PasswordResetForm,
@@ -88,7 +91,11 @@ def records(alice: Practitioner, carmen: Client, smtp_inbox: Inbox) -> dict[str,
     token = links.link_create(client=carmen).rstrip("/").rsplit("/", 1)[1]
     plan = AftercarePlan.objects.create(practice=alice.practice, intensity="gentle", hours=[24])
     alert = alert_services.open_alert(carmen, Kind.CONTACT, Level.URGENT, {}, checkin=checkin)
+    reply = alert_services.reply(carmen, alice, "How are you today?")
+    answer = alert_services.client_wrote_back(reply, "Better, thank you.")
     return {
+        "reply_id": [reply.pk, *ID_JUNK],
+        "answer_id": [answer.pk, *ID_JUNK],
         "alert_id": [alert.pk, *ID_JUNK],
         "plan_id": [plan.pk, *ID_JUNK],
         "client_id": [carmen.pk, *ID_JUNK],

@@ -23,7 +23,7 @@ from django.utils import timezone
 from tend.alerts import services as alert_services
 from tend.alerts.models import Alert, AlertEvent, Kind, Level
 from tend.care.models import AftercarePlan, Session
-from tend.checkins.models import CheckIn, Reply
+from tend.checkins.models import CheckIn, ClientReply, Reply
 from tend.clients.models import Client, SignInLink
 from tend.practices import tenancy
 from tend.practices.models import Practitioner
@@ -40,6 +40,8 @@ RECORD_KWARGS = {
     "checkin_id": "checkin",
     "plan_id": "plan",
     "alert_id": "alert",
+    "reply_id": "reply",
+    "answer_id": "client_reply",
 }
 
 
@@ -99,6 +101,10 @@ def reply_form(world: World) -> dict[str, str]:
     return {"reply": "Thank you for telling me. I'll call you this afternoon."}
 
 
+def client_reply_form(world: World) -> dict[str, str]:
+    return {"body": "Thank you. Tomorrow morning suits me."}
+
+
 @dataclass(frozen=True)
 class Route:
     """One URL naming a record. `post` is a valid form for it, or None if it takes no POST."""
@@ -136,6 +142,9 @@ MATRIX = [
     Route("alerts:resolve", post=resolve_form, get=False),
     Route("alerts:acknowledge", post=nothing, get=False),
     Route("alerts:reply", post=reply_form, get=False),
+    Route("alerts:reply_about_alert", post=reply_form, get=False),
+    Route("checkins:answer_reply", post=client_reply_form, get=False, audience="client"),
+    Route("checkins:wrote_back", audience="client"),
 ]
 
 
@@ -185,7 +194,11 @@ def world(alice: Practitioner, bob: Practitioner, carmen: Client) -> World:
     in_hand = alert_services.open_alert(carmen, Kind.CONTACT, Level.NORMAL, {}, checkin=checkin)
     alert_services.acknowledge([in_hand], alice)
     alert_services.open_alert(carmen, Kind.ACTIVATION, Level.NORMAL, {"activation": 9})
+    reply = alert_services.reply(carmen, alice, "How are you today?")
+    answer = alert_services.client_wrote_back(reply, "A little better, thank you.")
     w.records = {
+        "reply": reply.pk,
+        "client_reply": answer.pk,
         "alert": in_hand.pk,
         "client": carmen.pk,
         "session": session.pk,
@@ -197,7 +210,10 @@ def world(alice: Practitioner, bob: Practitioner, carmen: Client) -> World:
 
 def everything() -> dict[str, list[dict[str, Any]]]:
     """Every row a request could touch, as plain values (encrypted text decrypted)."""
-    models = (Client, Session, CheckIn, SignInLink, AftercarePlan, Alert, AlertEvent, Reply)
+    models = (
+        *(Client, Session, CheckIn, SignInLink, AftercarePlan),
+        *(Alert, AlertEvent, Reply, ClientReply),
+    )
     return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
 
 
