@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -25,7 +25,7 @@ from tend.care import followup
 from tend.checkins import email as checkin_email
 from tend.checkins.models import CheckIn, State
 from tend.clients import pauses
-from tend.lib import leases
+from tend.lib import leases, statements
 from tend.notify import drain, outbox, record
 from tend.notify.models import Delivery
 from tend.notify.sender import Deferred, MailDown, Refused, Sender
@@ -106,9 +106,8 @@ class Dispatcher:
             _finish(checkin, self.worker, reminder)
             return
         try:
-            message = checkin_email.build(checkin, reminder=reminder)
             to = outbox.envelope_address(checkin.client.email)
-            data = outbox.as_bytes(message)
+            data = checkin_email.build(checkin, reminder=reminder)
         except ValueError as exc:  # an address no server would take, a broken header
             record.failed(key, Refused(0, f"cannot be written ({type(exc).__name__})"))
             _finish(checkin, self.worker, reminder)
@@ -171,9 +170,21 @@ def _finish(checkin: CheckIn, worker: str, reminder: bool, cancel: str = "") -> 
         mine.filter(state=State.SENT).update(reminded_at=now, **done)
     elif reminder:
         mine.update(reminded_at=now, **done)
-    else:
-        if not mine.filter(state=State.SCHEDULED).update(state=State.SENT, sent_at=now, **done):
-            mine.update(**done)  # answered while we held it: just let go
+    elif not _mark_sent(checkin.pk, worker, now):
+        mine.update(**done)  # answered while we held it: just let go
+
+
+def _mark_sent(pk: int, worker: str, now: dt.datetime) -> bool:
+    """Scheduled -> sent, if this worker still holds the row (once per message: plain SQL)."""
+    c = statements.names(CheckIn, connection.vendor)
+    sent_at = statements.value(CheckIn, "sent_at", now)
+    changed = statements.run(
+        f"UPDATE {c['table']} SET {c['state']} = %s, {c['sent_at']} = %s, "  # noqa: S608
+        f"{c['lease_owner']} = '', {c['lease_until']} = NULL "
+        f"WHERE {c['id']} = %s AND {c['lease_owner']} = %s AND {c['state']} = %s",
+        [State.SENT, sent_at, pk, worker, State.SCHEDULED],
+    )
+    return changed > 0
 
 
 def _hold_until_resume(checkin: CheckIn, worker: str) -> bool:

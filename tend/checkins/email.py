@@ -2,14 +2,14 @@
 
 The worker sends tens of thousands of these, so the templates are rendered once per
 language and kind, with a stand-in for every per-message value, and each message fills
-them in. The message itself is Django's.
+them in (tend/notify/mime.py writes the MIME).
 """
 
 from __future__ import annotations
 
 import functools
 
-from django.core.mail import EmailMultiAlternatives
+from django.conf import settings
 from django.template.defaultfilters import linebreaksbr
 from django.utils import translation
 from django.utils.html import escape
@@ -19,6 +19,7 @@ from tend.checkins import answer_links
 from tend.checkins.models import CheckIn, QuickAnswer
 from tend.clients import email_links
 from tend.lib import emails
+from tend.notify import mime, outbox
 from tend.notify.outbox import message_id
 
 
@@ -60,7 +61,8 @@ def key(checkin: CheckIn, *, reminder: bool) -> str:
     return f"{'reminder' if reminder else 'checkin'}:{checkin.pk}"
 
 
-def build(checkin: CheckIn, *, reminder: bool = False) -> EmailMultiAlternatives:
+def build(checkin: CheckIn, *, reminder: bool = False) -> bytes:
+    """The whole message, as it goes over SMTP (to the client's address, made ASCII)."""
     client = checkin.client
     language = client.language
     guidance = ""
@@ -85,11 +87,11 @@ def build(checkin: CheckIn, *, reminder: bool = False) -> EmailMultiAlternatives
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Auto-Submitted": "auto-generated",
     }
-    message = EmailMultiAlternatives(
-        " ".join(_fill(subject, values).split()),
-        _fill(text, values),
-        to=[client.email],
+    return mime.alternative(
+        from_=settings.DEFAULT_FROM_EMAIL,
+        to=outbox.envelope_address(client.email),
+        subject=_fill(subject, values),
+        text=_fill(text, values),
+        html=_fill(html, escaped),
         headers=headers,
     )
-    message.attach_alternative(_fill(html, escaped), "text/html")
-    return message

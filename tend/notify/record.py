@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.db.models import F
+from django.db import connection
 from django.utils import timezone
 
+from tend.lib import statements
 from tend.notify.models import Delivery
 from tend.notify.sender import Trouble
 
@@ -21,20 +22,23 @@ State = Delivery.State
 
 def sending(key: str) -> None:
     """Handed to the server: until its answer is recorded, the outcome is unknown."""
-    Delivery.objects.filter(key=key).exclude(state=State.SENT).update(
-        state=State.SENDING, attempts=F("attempts") + 1
+    c = statements.names(Delivery, connection.vendor)
+    statements.run(
+        f"UPDATE {c['table']} SET {c['state']} = %s, {c['attempts']} = {c['attempts']} + 1 "  # noqa: S608
+        f"WHERE {c['key']} = %s AND {c['state']} <> %s",
+        [State.SENDING, key, State.SENT],
     )
 
 
 def sent(key: str, at: dt.datetime | None = None) -> None:
-    Delivery.objects.filter(key=key).update(
-        state=State.SENT,
-        sent_at=at or timezone.now(),
-        error="",
-        trouble_since=None,
-        message="",  # kept only until it has gone
-        lease_owner="",
-        lease_until=None,
+    """The server answered 250. The message itself is kept only until it has gone."""
+    c = statements.names(Delivery, connection.vendor)
+    when = statements.value(Delivery, "sent_at", at or timezone.now())
+    statements.run(
+        f"UPDATE {c['table']} SET {c['state']} = %s, {c['sent_at']} = %s, {c['error']} = '', "  # noqa: S608
+        f"{c['trouble_since']} = NULL, {c['message']} = '', {c['lease_owner']} = '', "
+        f"{c['lease_until']} = NULL WHERE {c['key']} = %s",
+        [State.SENT, when, key],
     )
 
 
