@@ -296,11 +296,18 @@ def fill(route: str, kwargs: dict[str, Any]) -> str:
     return "/" + PARAM.sub(lambda m: quote(str(kwargs[m["name"]]), safe=""), route)
 
 
-def route_of(path: str) -> str | None:
+def pattern_key(route: str, view: Any) -> str:
+    """A pattern's route and view: two patterns with one route are told apart (the second
+    can never be reached, and the check that every pattern was reached says so)."""
+    return f"{route} -> {view.__module__}.{getattr(view, '__qualname__', type(view).__name__)}"
+
+
+def pattern_of(path: str) -> str | None:
     try:
-        return resolve(path).route
+        match = resolve(path)
     except Resolver404:
         return None
+    return pattern_key(match.route, match.func)
 
 
 def seed(practitioner: Practitioner) -> tuple[dict[str, int], list[str]]:
@@ -426,7 +433,7 @@ def world(alice: Practitioner, carmen: Client, bob: Practitioner, smtp_inbox: In
 
 @dataclass(frozen=True)
 class Variant:
-    route: str
+    pattern: str  # pattern_key()
     url: str
     full: bool  # every kind of junk, or a representative few
     prelude: tuple[str, ...] = ()  # GET these first (a step before, like a reset link)
@@ -435,17 +442,18 @@ class Variant:
 def variants(world: World) -> list[Variant]:
     """Each URL pattern with real arguments (full), and another practice's and nonsense."""
     found = []
-    for route, _pattern in url_patterns():
+    for route, pattern in url_patterns():
+        key = pattern_key(route, pattern.callback)
         assert not route.startswith("^"), f"{route!r}: teach test_no_500 to fill re_path()s"
         params = list(PARAM.finditer(route))
         if not params:
-            found.append(Variant(route, "/" + route, full=True))
+            found.append(Variant(key, "/" + route, full=True))
             continue
         own = world.kwargs_for(route, "own")
         for i, kwargs in enumerate(own):
-            found.append(Variant(route, fill(route, kwargs), full=i == 0))
+            found.append(Variant(key, fill(route, kwargs), full=i == 0))
         other = world.kwargs_for(route, "other")[0]
-        found.append(Variant(route, fill(route, other), full=False))
+        found.append(Variant(key, fill(route, other), full=False))
         for param in params:
             converter = param["converter"] or "str"
             assert converter in NONSENSE_BY_CONVERTER, (
@@ -453,7 +461,7 @@ def variants(world: World) -> list[Variant]:
             )
             for junk in NONSENSE_BY_CONVERTER[converter]:
                 url = fill(route, own[0] | {param["name"]: junk})
-                found.append(Variant(route, url, full=False))
+                found.append(Variant(key, url, full=False))
     found.extend(Variant("(no pattern)", path, full=False) for path in ODD_PATHS)
     return found
 
@@ -497,8 +505,8 @@ def ask_everything(actor: str, world: World) -> Report:
     todo = variants(world)
     known = {v.url for v in todo}
     for v in todo:  # grows as it goes: see the end of the loop
-        if v.full and (route := route_of(v.url)) is not None:
-            report.exercised.add(route)  # reached with real arguments
+        if v.full and (key := pattern_of(v.url)) is not None:
+            report.exercised.add(key)  # reached with real arguments
         for method, label, data in attempts(v):
             report.requests += 1 + len(v.prelude)
             with transaction.atomic():
@@ -524,9 +532,9 @@ def ask_everything(actor: str, world: World) -> Report:
             # reset link leads to its set-password page): that page is asked too.
             if method == "GET" and data is None and v.full and response.has_header("Location"):
                 target = urlsplit(response["Location"]).path
-                if target not in known and route_of(target) == v.route:
+                if target not in known and pattern_of(target) == v.pattern:
                     known.add(target)
-                    todo.append(Variant(v.route, target, True, (*v.prelude, v.url)))
+                    todo.append(Variant(v.pattern, target, True, (*v.prelude, v.url)))
     return report
 
 
@@ -552,7 +560,7 @@ def test_no_junk_anywhere_causes_a_server_error(actor: str, world: World) -> Non
     assert report.failures == []
     # Every pattern in the URLconf was reached with real arguments: a new page is asked
     # too, or this test says why it can't be (no real value for an argument, a re_path).
-    assert report.exercised == {route for route, _ in url_patterns()}
+    assert report.exercised == {pattern_key(r, p.callback) for r, p in url_patterns()}
     print(
         f"\n{actor}: {len(report.exercised)} URL patterns, {len(form_classes())} forms, "
         f"{report.requests} requests in {time.monotonic() - started:.1f}s"
