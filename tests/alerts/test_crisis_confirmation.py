@@ -22,12 +22,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def mail_down(settings: Any) -> None:
-    """Nobody listens on port 9 (discard): every email fails."""
+    """Nobody listens on port 9 (discard): every email the worker tries fails."""
     settings.MAILERS = {
-        "default": {
+        **settings.MAILERS,
+        "smtp": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
-        }
+        },
     }
 
 
