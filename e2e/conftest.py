@@ -80,13 +80,14 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def smtp_inbox(settings: Any, live_server: Any) -> Iterator[smtp.Inbox]:
-    """A real SMTP server on loopback. Emailed links point at the live server."""
+    """A real SMTP server on loopback for the worker. Emailed links point at the live server."""
     controller, inbox, port = smtp.start()
     settings.MAILERS = {
-        "default": {
+        **settings.MAILERS,
+        "smtp": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
+        },
     }
     settings.SITE_URL = live_server.url
     try:

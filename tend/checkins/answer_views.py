@@ -13,7 +13,6 @@ from tend.checkins.forms import CheckInForm
 from tend.checkins.models import CheckIn, QuickAnswer, State
 from tend.checkins.services import Tap
 from tend.clients import links
-from tend.lib.emails import EmailNotSent
 
 
 def _checkin(link: AnswerLink) -> CheckIn | None:
@@ -117,8 +116,5 @@ def answer_fresh_link(request: HttpRequest, token: str) -> HttpResponse:
     if checkin is None:
         return _problem(request, token, "tampered", 400)
     with translation.override(checkin.client.language):
-        try:
-            links.fresh_link_send(client=checkin.client)
-        except EmailNotSent:
-            return _problem(request, token, "expired", 503)
+        links.fresh_link_send(client=checkin.client)
         return render(request, "clients/signin_sent.html")

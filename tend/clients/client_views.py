@@ -19,7 +19,6 @@ from tend.clients import email_links, links, pauses
 from tend.clients.forms import ClientPreferencesForm, FreshLinkForm
 from tend.clients.middleware import sign_in, sign_out
 from tend.clients.models import Client
-from tend.lib.emails import EmailNotSent
 
 View = Callable[..., HttpResponse]
 
@@ -72,10 +71,7 @@ def signin_link_fresh(request: HttpRequest, token: str) -> HttpResponse:
     if link is None:
         return redirect("client:signin")
     with translation.override(link.client.language):
-        try:
-            links.fresh_link_send(client=link.client)
-        except EmailNotSent:
-            return _link_problem(request, token, links.LinkProblem.EXPIRED)
+        links.fresh_link_send(client=link.client)
         return render(request, "clients/signin_sent.html")
 
 

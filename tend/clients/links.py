@@ -70,9 +70,10 @@ def link_redeem(token: str) -> Client | LinkProblem:
     return link.client
 
 
-def _email_link(client: Client, template: str, kind: str, url: str) -> None:
-    """The link's email, to the outbox: sent by the worker once the caller commits."""
-    outbox.email(
+def _email_link(client: Client, template: str, kind: str, url: str) -> bool:
+    """The link's email, to the outbox: sent by the worker once the caller commits. False
+    if the address is one no mail server would take (nothing will be sent)."""
+    written = outbox.email(
         template,
         to=client.email,
         language=client.language,
@@ -85,12 +86,16 @@ def _email_link(client: Client, template: str, kind: str, url: str) -> None:
         practice_id=client.practice_id,
         client_id=client.pk,
     )
+    return written.state != Delivery.State.FAILED
 
 
-def invitation_send(*, client: Client) -> None:
+def invitation_send(*, client: Client) -> bool:
+    """Invite the client by email. False if their address can't take email as written."""
     url = link_create(client=client, purpose=SignInLink.Purpose.INVITATION)
-    _email_link(client, "clients/emails/invitation", Delivery.Kind.INVITATION, url)
+    if not _email_link(client, "clients/emails/invitation", Delivery.Kind.INVITATION, url):
+        return False
     Client.objects.filter(pk=client.pk).update(invited_at=timezone.now())
+    return True
 
 
 def fresh_link_send(*, client: Client) -> None:

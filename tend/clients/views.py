@@ -15,7 +15,6 @@ from tend.care import followup
 from tend.clients import links, selectors
 from tend.clients.forms import ClientForm
 from tend.clients.models import Client
-from tend.lib.emails import EmailNotSent
 from tend.practices import tenancy
 from tend.practices.requests import PractitionerRequest
 
@@ -83,12 +82,13 @@ def client_invite(request: PractitionerRequest, client_id: int) -> HttpResponse:
 
 
 def _invite(request: PractitionerRequest, client: Client) -> None:
-    try:
-        links.invitation_send(client=client)
-    except EmailNotSent:
-        messages.error(
-            request,
-            _("We couldn't send the invitation just now. Please try again in a few minutes."),
+    if links.invitation_send(client=client):
+        messages.success(
+            request, _("The invitation is on its way to %(email)s.") % {"email": client.email}
         )
     else:
-        messages.success(request, _("Invitation sent to %(email)s.") % {"email": client.email})
+        messages.error(
+            request,
+            _("No mail server would take %(email)s as it is written. Please check the address.")
+            % {"email": client.email},
+        )

@@ -4,6 +4,8 @@ import pytest
 from django.test import Client as HttpClient
 
 from tend.clients.models import Client
+from tend.practices.models import Practitioner
+from tests import factories
 from tests.smtp import Inbox
 from tests.worker.rounds import run_worker
 
@@ -43,3 +45,24 @@ def test_adding_a_client_emails_an_invitation_in_their_language(
     assert http.post(link)["Location"] == "/c/"
     home = http.get("/c/").content.decode()
     assert "¿Cómo estás ahora?" in home
+
+
+@pytest.mark.parametrize(
+    ("email", "line"),
+    [
+        ("rosa@example.com", "The invitation is on its way to rosa@example.com."),
+        ("rósa@example.com", "No mail server would take rósa@example.com as it is written."),
+    ],
+)
+def test_the_page_says_only_what_is_true_of_the_invitation(
+    alice: Practitioner, as_alice: HttpClient, smtp_inbox: Inbox, email: str, line: str
+) -> None:
+    # (An address from before the form checked addresses, or from an import.)
+    rosa = factories.ClientFactory(practitioner=alice, email=email)
+    page = as_alice.post(f"/clients/{rosa.pk}/invite/", follow=True).content.decode()
+    assert line in page
+    run_worker()
+    rosa.refresh_from_db()
+    sent = len(smtp_inbox.to(email)) == 1
+    assert sent == ("on its way" in line)
+    assert (rosa.invited_at is not None) == sent
