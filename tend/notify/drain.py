@@ -37,9 +37,10 @@ def wait(attempts: int) -> dt.timedelta:
 
 
 def due(now: dt.datetime) -> QuerySet[Delivery]:
-    return leases.unleased(
-        Delivery.objects.filter(state=Delivery.State.QUEUED, due_at__lte=now), now
-    )
+    """Queued and due; or left `sending` by a worker that died (its lease has run out): its
+    fate is unknown, so it goes again with the same Message-ID."""
+    waiting = (Delivery.State.QUEUED, Delivery.State.SENDING)
+    return leases.unleased(Delivery.objects.filter(state__in=waiting, due_at__lte=now), now)
 
 
 def run(worker: str, sender: Sender, stopping: Callable[[], bool] = lambda: False) -> int:

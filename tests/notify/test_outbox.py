@@ -186,3 +186,30 @@ def test_admins_are_told_on_every_page_when_no_email_has_gone_for_15_minutes(
 def test_nothing_waiting_means_no_notice_however_quiet_it_is(alice: Practitioner) -> None:
     with time_machine.travel(timezone.now() + dt.timedelta(days=3)):
         assert not mail_health.stalled(alice.practice_id)
+
+
+def test_an_email_a_dead_worker_was_sending_goes_again_with_its_message_id(
+    dana: Client, smtp_inbox: Inbox
+) -> None:
+    links.fresh_link_send(client=dana)
+    row = Delivery.objects.get()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        # A worker claimed it and handed it to the server, then died before the answer.
+        assert drain.due(start).count() == 1
+        from tend.lib import leases
+        from tend.notify import record
+
+        leases.claim(drain.due(start), "died", 10, "due_at")
+        record.sending(row.key)
+        run_worker("alive")
+    assert smtp_inbox.messages == []  # its lease still runs
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == (Delivery.State.SENDING, 1)
+
+    with time_machine.travel(start + dt.timedelta(seconds=16), tick=False):
+        run_worker("alive")
+    [message] = smtp_inbox.messages
+    assert message["Message-ID"] == outbox.message_id(row.key)
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == (Delivery.State.SENT, 2)
