@@ -88,6 +88,23 @@ class Answering(Inbox):
         return "250 OK"
 
 
+@dataclass
+class Refusing(Inbox):
+    """Answers RCPT TO for an address starting with one of `answers`' keys with its answer
+    (a key of "" matches every address); takes the rest."""
+
+    answers: dict[str, str] = field(default_factory=dict)
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        for start, answer in self.answers.items():
+            if address.startswith(start):
+                return answer
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
 @contextlib.contextmanager
 def serving[I: Inbox](inbox: I, settings: Any, tls: ssl.SSLContext | None = None) -> Iterator[I]:
     """`inbox` behind a real SMTP server on loopback, and the worker's mailer pointed at it.

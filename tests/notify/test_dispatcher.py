@@ -132,24 +132,17 @@ def test_a_message_that_cannot_be_written_is_called_off_and_the_next_goes(
     assert delivery(fine).state == Delivery.State.SENT
 
 
-class RefusesSome(Inbox):
+def refuses_some() -> smtp.Refusing:
     """A server that refuses one address for good (550) and defers another (450)."""
-
-    async def handle_RCPT(
-        self, server: Any, session: Any, envelope: Any, address: str, options: Any
-    ) -> str:
-        if address.startswith("gone@"):
-            return "550 No such mailbox"
-        if address.startswith("later@"):
-            return "450 Mailbox busy, try later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
+    return smtp.Refusing(
+        answers={"gone@": "550 No such mailbox", "later@": "450 Mailbox busy, try later"}
+    )
 
 
 def test_one_refused_address_fails_alone_and_everyone_else_still_hears(
     alice: Practitioner, settings: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with smtp.serving(RefusesSome(), settings) as inbox:
+    with smtp.serving(refuses_some(), settings) as inbox:
         _first, gone, later, _last = due(
             alice, "first@example.com", "gone@example.com", "later@example.com", "z@example.com"
         )

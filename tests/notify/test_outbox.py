@@ -82,11 +82,8 @@ def test_djangos_mail_api_lands_in_the_outbox_and_the_worker_sends_it(
     assert set(Delivery.objects.values_list("state", "message")) == {("sent", "")}
 
 
-class NotNow(Inbox):
-    async def handle_RCPT(
-        self, server: Any, session: Any, envelope: Any, address: str, options: Any
-    ) -> str:
-        return "451 Greylisted, try again later"
+def not_now() -> smtp.Refusing:
+    return smtp.Refusing(answers={"": "451 Greylisted, try again later"})
 
 
 def test_not_now_waits_longer_each_time_and_a_day_of_it_fails_the_email(
@@ -96,7 +93,7 @@ def test_not_now_waits_longer_each_time_and_a_day_of_it_fails_the_email(
     with time_machine.travel(start, tick=False):
         links.fresh_link_send(client=dana)
     waits = []
-    with smtp.serving(NotNow(), settings):
+    with smtp.serving(not_now(), settings):
         moment = start
         for _ in range(4):
             with time_machine.travel(moment, tick=False):
@@ -115,18 +112,11 @@ def test_not_now_waits_longer_each_time_and_a_day_of_it_fails_the_email(
     assert row.failed_at is not None
 
 
-class Refuses(Inbox):
-    async def handle_RCPT(
-        self, server: Any, session: Any, envelope: Any, address: str, options: Any
-    ) -> str:
-        return "550 No such mailbox here"
-
-
 def test_a_client_email_refused_for_good_opens_an_alert_the_practitioner_sees(
     alice: Practitioner, as_alice: HttpClient, settings: Any
 ) -> None:
     sofia = factories.ClientFactory(practitioner=alice, name="Sofía Ruiz", email="sofia@x.org")
-    with smtp.serving(Refuses(), settings):
+    with smtp.serving(smtp.Refusing(answers={"": "550 No such mailbox here"}), settings):
         links.fresh_link_send(client=sofia)
         run_worker()
 
@@ -150,7 +140,7 @@ def test_an_hour_of_not_now_opens_the_alert_too_but_a_minute_does_not(
     alice: Practitioner, settings: Any
 ) -> None:
     [checkin] = due(alice, "later@example.com")
-    with smtp.serving(NotNow(), settings):
+    with smtp.serving(not_now(), settings):
         run_worker()
     assert reachability.open_alerts() == 0  # a passing delay is not a reason to worry
 
