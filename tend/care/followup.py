@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 from django.conf import settings
 from django.db import transaction
@@ -11,21 +10,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tend.care.models import Session
-from tend.care.schedule import QuietHours, due_times, out_of_quiet_hours
 from tend.checkins.models import CheckIn, State
 from tend.clients.models import Client
+from tend.clients.zone import client_zone
+from tend.lib.schedule import QuietHours, due_times, out_of_quiet_hours
 
 # A check-in whose time passed while the session was being written up still goes out now.
 GRACE = dt.timedelta(hours=6)
 # No gentle reminder when the next check-in follows within this long.
 CLEARANCE = dt.timedelta(hours=6)
-
-
-def client_zone(client: Client) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(client.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 def preview(client: Client, starts_at: dt.datetime, hours: list[int]) -> list[dt.datetime]:
