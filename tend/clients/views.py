@@ -11,8 +11,7 @@ from django.views.decorators.http import require_POST
 
 from tend.alerts import reasons
 from tend.alerts.models import AlertState
-from tend.care import followup
-from tend.clients import links, selectors
+from tend.clients import links, selectors, signals
 from tend.clients.forms import ClientForm
 from tend.clients.models import Client
 from tend.lib.emails import EmailNotSent
@@ -47,7 +46,7 @@ def client_edit(request: PractitionerRequest, client_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         if {"timezone", "quiet_start", "quiet_end"} & set(form.changed_data):
-            followup.refit(client)
+            signals.clock_changed.send(sender=Client, client=client)
         messages.success(request, _("Saved."))
         return redirect("clients:detail", client.pk)
     return render(request, "clients/form.html", {"form": form, "client": client})
