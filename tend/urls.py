@@ -3,16 +3,32 @@ from __future__ import annotations
 from django.urls import include, path
 
 from tend.alerts import views as alerts
+from tend.checkins import urls as checkins_urls
+from tend.checkins import views as checkins
+from tend.clients import urls as clients_urls
+
+# A page lives in the highest app it reads from, so two namespaces gather pages from more
+# than one app; their URLs and names are the same as ever.
+clients_pages = [
+    path("", checkins.client_list, name="list"),
+    path("<int:client_id>/", alerts.client_detail, name="detail"),
+    *clients_urls.urlpatterns,
+]
+checkins_pages = [
+    *checkins_urls.urlpatterns,
+    path("c/reply/<int:reply_id>/answer/", alerts.answer_reply, name="answer_reply"),
+    path("checkins/<int:checkin_id>/", alerts.checkin_detail, name="detail"),
+]
 
 urlpatterns = [
     path("", alerts.home, name="home"),
     path("", include("tend.practices.urls")),
-    path("clients/", include("tend.clients.urls")),
+    path("clients/", include((clients_pages, "clients"))),
     path("sessions/", include("tend.care.urls")),
     path("alerts/", include("tend.alerts.urls")),
     path("practice/", include("tend.alerts.settings_urls")),
     path("c/", include("tend.clients.client_urls")),
-    path("", include("tend.checkins.urls")),
+    path("", include((checkins_pages, "checkins"))),
     path("", include("tend.safety.urls")),
 ]
 

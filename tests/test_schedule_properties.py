@@ -9,7 +9,7 @@ import zoneinfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tend.care.schedule import QuietHours, due_times, out_of_quiet_hours, wall_clock
+from tend.lib.schedule import QuietHours, due_times, out_of_quiet_hours, wall_clock
 
 ZONES = sorted(zoneinfo.available_timezones())
 # Zones that make DST and odd offsets hard: half-hour DST, southern hemisphere, 45 minutes.

@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from tend.alerts import escalation, signals
 from tend.alerts.models import Alert, AlertEvent, AlertState, Kind, Level
-from tend.care.followup import client_zone
 from tend.care.models import Intensity, Session
 from tend.checkins.models import CheckIn, ClientReply, Reply, State
 from tend.clients.models import Client
+from tend.clients.zone import client_zone
 from tend.practices.models import Practice, Practitioner
 from tend.safety.screening import screen
 

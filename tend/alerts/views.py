@@ -1,4 +1,8 @@
-"""The practitioner's queue, and acting on alerts: acknowledge, reply, resolve."""
+"""The practitioner's queue, and acting on alerts: acknowledge, reply, resolve.
+
+Also the pages that show alerts with what they are about: a client's page, a check-in's
+page, and the client writing back to a reply (which opens an alert).
+"""
 
 from __future__ import annotations
 
@@ -16,8 +20,11 @@ from django.views.decorators.http import require_POST
 from tend.alerts import queue, reasons, services, words
 from tend.alerts.forms import AcknowledgeForm, ReplyForm, ResolveForm
 from tend.alerts.models import Alert, AlertState
-from tend.checkins.models import CheckIn, State
-from tend.clients import selectors
+from tend.checkins import selectors
+from tend.checkins.forms import ClientReplyForm
+from tend.checkins.models import CheckIn, Reply, State
+from tend.checkins.views import checkin_form, home_page
+from tend.clients.client_views import client_required
 from tend.clients.models import Client
 from tend.lib import fast_urls
 from tend.practices import tenancy
@@ -220,10 +227,61 @@ def reply(request: PractitionerRequest, checkin_id: int) -> HttpResponse:
             "words": checkin.client_words(),
             "urgent_reasons": words.urgent_reasons(checkin),
         }
-        return render(request, "checkins/detail.html", ctx, status=400)
+        return render(request, "alerts/checkin.html", ctx, status=400)
     services.reply(checkin.client, request.user, form.cleaned_data["reply"], checkin=checkin)
     messages.success(
         request,
         _("Sent. %(name)s will find it in Tend and by email.") % {"name": checkin.client.name},
     )
     return redirect("checkins:detail", checkin.pk)
+
+
+@login_required
+def client_detail(request: PractitionerRequest, client_id: int) -> HttpResponse:
+    client = tenancy.get_or_404(
+        request, Client.objects.select_related("practitioner"), pk=client_id
+    )
+    alerts = [
+        (alert, reasons.reason(alert))
+        for alert in client.alerts.exclude(state=AlertState.RESOLVED).select_related(
+            "acknowledged_by"
+        )
+    ]
+    ctx = {
+        "client": client,
+        "timeline": selectors.timeline(client),
+        "alerts": alerts,
+        "has_open_alerts": any(a.state == AlertState.OPEN for a, _reason in alerts),
+        "replies": selectors.recent_replies(client),
+    }
+    return render(request, "alerts/client.html", ctx)
+
+
+@login_required
+def checkin_detail(request: PractitionerRequest, checkin_id: int) -> HttpResponse:
+    checkin = tenancy.get_or_404(
+        request, CheckIn.objects.select_related("client", "session", "seen_by"), pk=checkin_id
+    )
+    services.mark_seen(checkin, request.user)  # opening it is seeing it
+    ctx = {
+        "checkin": checkin,
+        "words": checkin.client_words(),
+        "urgent_reasons": words.urgent_reasons(checkin),
+        "replies": checkin.replies.select_related("practitioner").prefetch_related("answers"),
+        "reply_form": ReplyForm(),
+    }
+    return render(request, "alerts/checkin.html", ctx)
+
+
+@require_POST
+@client_required
+def answer_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
+    """The client writes back to a practitioner's reply, from their space."""
+    reply = tenancy.get_or_404(request, Reply.objects.select_related("client"), pk=reply_id)
+    form = ClientReplyForm(request.POST)
+    if not form.is_valid():
+        return home_page(
+            request, checkin_form(request), status=400, answer_form=form, answer_to=reply.pk
+        )
+    answer = services.client_wrote_back(reply, form.cleaned_data["body"])
+    return redirect("checkins:wrote_back", answer.pk)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tend.care.models import AftercarePlan, Intensity, Session
+from tend.clients.models import Client
+from tend.clients.zone import client_zone
+from tend.lib.schedule import QuietHours, due_times
 
 # Denser early after deeper work: hours after the session.
 DEFAULT_HOURS: dict[str, list[int]] = {
@@ -115,3 +120,12 @@ def parse_hours(text: str) -> list[int]:
 
 def format_hours(hours: list[int]) -> str:
     return ", ".join(f"{h // 24}d" if h % 24 == 0 else f"{h}h" for h in sorted(hours))
+
+
+def preview(client: Client, starts_at: dt.datetime, hours: list[int]) -> list[dt.datetime]:
+    """The exact due times, in the client's zone, that a plan would give."""
+    zone = client_zone(client)
+    quiet = QuietHours(client.quiet_start, client.quiet_end)
+    gap = dt.timedelta(minutes=settings.CHECKIN_MIN_GAP_MINUTES)
+    offsets = [dt.timedelta(hours=h) for h in hours]
+    return [t.astimezone(zone) for t in due_times(starts_at, offsets, zone, quiet, gap)]

@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from tend.care import followup, plans
+from tend.care import plans, signals
 from tend.care.forms import SessionForm
 from tend.care.models import Session
-from tend.checkins.models import CheckIn, State
 from tend.clients.models import Client
 from tend.practices.models import Practitioner
 
@@ -34,7 +33,7 @@ def session_log(*, form: SessionForm, client: Client, practitioner: Practitioner
     session.practitioner = practitioner
     session.plan_hours = chosen_hours(form, client)
     session.save()
-    followup.schedule(session)
+    signals.plan_changed.send(sender=Session, session=session)
     return session
 
 
@@ -47,12 +46,11 @@ def session_update(*, form: SessionForm) -> Session:
     session.updated_at = timezone.now()
     session.save()
     if replan:
-        followup.schedule(session)
+        signals.plan_changed.send(sender=Session, session=session)
     return session
 
 
 @transaction.atomic
 def session_delete(*, session: Session) -> None:
-    CheckIn.objects.filter(session=session, state=State.SCHEDULED).delete()
-    followup.restore_superseded(session)  # the plan it had replaced takes up again
+    signals.session_deleting.send(sender=Session, session=session)
     session.delete()

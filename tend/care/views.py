@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tend.care import followup, plans, services
+from tend.care import plans, services
 from tend.care.forms import SessionForm
 from tend.care.models import Session
 from tend.clients.models import Client
@@ -34,7 +34,7 @@ def _with_preview(
 ) -> HttpResponse:
     """Show the exact check-in times, in the client's zone, before anything is saved."""
     hours = services.chosen_hours(form, client)
-    times = followup.preview(client, form.cleaned_data["starts_at"], hours)
+    times = plans.preview(client, form.cleaned_data["starts_at"], hours)
     # The plan field stays as written: empty still means "the plan for this intensity".
     ctx: dict[str, object] = {"form": form, "client": client, "session": session}
     ctx |= {"preview": times, "preview_plan": plans.format_hours(hours)}

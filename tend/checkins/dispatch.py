@@ -21,8 +21,8 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from tend.care import followup
 from tend.checkins import email as checkin_email
+from tend.checkins import followup
 from tend.checkins.models import CheckIn, State
 from tend.clients import pauses
 from tend.lib import leases, statements

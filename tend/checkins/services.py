@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from tend.alerts import services as alerts
 from tend.care.models import Session
+from tend.checkins import signals
 from tend.checkins.models import CheckIn, QuickAnswer, State
 from tend.clients.models import Client
 
@@ -80,7 +80,7 @@ def checkin_answer(
             details_added_at=now,
             **fields,
         )
-        alerts.raise_for_answer(target)
+        signals.answered.send(sender=CheckIn, checkin=target)
         return target
     if target.quick_answer == QuickAnswer.REACH_OUT and fields["wants_contact"] is None:
         fields["wants_contact"] = True
@@ -92,7 +92,7 @@ def checkin_answer(
     target.answered_at = target.answered_at or now
     target.details_added_at = now
     target.save()
-    alerts.raise_for_answer(target)
+    signals.answered.send(sender=CheckIn, checkin=target)
     return target
 
 
@@ -165,5 +165,5 @@ def _quick_answer_once(checkin_id: int, answer: str) -> Tap | None:
         return None  # someone else answered in between: read it again
     for name, value in values.items():
         setattr(checkin, name, value)
-    alerts.raise_for_answer(checkin)
+    signals.answered.send(sender=CheckIn, checkin=checkin)
     return tap

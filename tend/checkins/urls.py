@@ -2,14 +2,13 @@ from django.urls import path
 
 from tend.checkins import answer_views, views
 
-app_name = "checkins"
+# The "checkins" namespace, with writing back and the check-in's page from tend/alerts:
+# tend/urls.py.
 urlpatterns = [
     path("c/", views.home, name="home"),
     path("c/checkin/", views.submit, name="submit"),
     path("c/checkin/<int:checkin_id>/thanks/", views.thanks, name="thanks"),
-    path("c/reply/<int:reply_id>/answer/", views.answer_reply, name="answer_reply"),
     path("c/reply/sent/<int:answer_id>/", views.wrote_back, name="wrote_back"),
-    path("checkins/<int:checkin_id>/", views.checkin_detail, name="detail"),
     path("a/<str:token>/", answer_views.answer, name="answer"),
     path("a/<str:token>/more/", answer_views.answer_more, name="answer_more"),
     path("a/<str:token>/link/", answer_views.answer_fresh_link, name="answer_fresh_link"),

@@ -1,3 +1,10 @@
+"""The client's space (their check-ins and the replies to them), and the practitioner's list
+of clients with their last check-in.
+
+Writing back to a reply and the practitioner's check-in page are in tend/alerts/views.py:
+they open and show alerts.
+"""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
@@ -6,25 +13,23 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tend.alerts import services as alerts
-from tend.alerts import words
-from tend.alerts.forms import ReplyForm
 from tend.care import plans
 from tend.care.models import Session
-from tend.checkins import services
+from tend.checkins import selectors, services
 from tend.checkins.forms import CheckInForm, ClientReplyForm
 from tend.checkins.models import CheckIn, ClientReply, Reply, State
 from tend.clients.client_views import client_required
+from tend.clients.models import Client
 from tend.practices import tenancy
 from tend.practices.requests import PractitionerRequest
 
 
-def _form(request: HttpRequest, data: object = None) -> CheckInForm:
+def checkin_form(request: HttpRequest, data: object = None) -> CheckInForm:
     practitioner = request.client.practitioner  # type: ignore[attr-defined]
     return CheckInForm(data, practitioner_name=practitioner.name)
 
 
-def _home(
+def home_page(
     request: HttpRequest,
     form: CheckInForm,
     status: int = 200,
@@ -69,15 +74,15 @@ def _home(
 
 @client_required
 def home(request: HttpRequest) -> HttpResponse:
-    return _home(request, _form(request))
+    return home_page(request, checkin_form(request))
 
 
 @require_POST
 @client_required
 def submit(request: HttpRequest) -> HttpResponse:
-    form = _form(request, request.POST)
+    form = checkin_form(request, request.POST)
     if not form.is_valid():
-        return _home(request, form, status=400)
+        return home_page(request, form, status=400)
     checkin = services.checkin_answer(client=request.client, data=form.cleaned_data)  # type: ignore[attr-defined]
     return redirect("checkins:thanks", checkin.pk)
 
@@ -86,18 +91,6 @@ def submit(request: HttpRequest) -> HttpResponse:
 def thanks(request: HttpRequest, checkin_id: int) -> HttpResponse:
     checkin = tenancy.get_or_404(request, CheckIn, pk=checkin_id)
     return render(request, "checkins/thanks.html", {"checkin": checkin})
-
-
-@require_POST
-@client_required
-def answer_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
-    """The client writes back to a practitioner's reply, from their space."""
-    reply = tenancy.get_or_404(request, Reply.objects.select_related("client"), pk=reply_id)
-    form = ClientReplyForm(request.POST)
-    if not form.is_valid():
-        return _home(request, _form(request), status=400, answer_form=form, answer_to=reply.pk)
-    answer = alerts.client_wrote_back(reply, form.cleaned_data["body"])
-    return redirect("checkins:wrote_back", answer.pk)
 
 
 @client_required
@@ -109,16 +102,7 @@ def wrote_back(request: HttpRequest, answer_id: int) -> HttpResponse:
 
 
 @login_required
-def checkin_detail(request: PractitionerRequest, checkin_id: int) -> HttpResponse:
-    checkin = tenancy.get_or_404(
-        request, CheckIn.objects.select_related("client", "session", "seen_by"), pk=checkin_id
-    )
-    alerts.mark_seen(checkin, request.user)  # opening it is seeing it
-    ctx = {
-        "checkin": checkin,
-        "words": checkin.client_words(),
-        "urgent_reasons": words.urgent_reasons(checkin),
-        "replies": checkin.replies.select_related("practitioner").prefetch_related("answers"),
-        "reply_form": ReplyForm(),
-    }
-    return render(request, "checkins/detail.html", ctx)
+def client_list(request: PractitionerRequest) -> HttpResponse:
+    """The practitioner's clients, each with their last check-in."""
+    clients = selectors.clients_with_last_checkin(tenancy.scoped(request, Client))
+    return render(request, "checkins/client_list.html", {"clients": clients})

@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from tend.care import followup as care_followup
-from tend.clients import email_links, links, pauses
+from tend.clients import email_links, links, pauses, signals
 from tend.clients.forms import ClientPreferencesForm, FreshLinkForm
 from tend.clients.middleware import sign_in, sign_out
 from tend.clients.models import Client
@@ -82,7 +81,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         if {"timezone", "quiet_start", "quiet_end"} & set(form.changed_data):
-            care_followup.refit(client)
+            signals.clock_changed.send(sender=Client, client=client)
         translation.activate(client.language)
         messages.success(request, _("Saved. Thank you."))
         return redirect("checkins:home")

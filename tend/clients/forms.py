@@ -6,8 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tend.clients.models import Client
-from tend.lib import timezones
-from tend.safety import countries
+from tend.lib import countries, timezones
 
 
 class ClientForm(forms.ModelForm[Client]):

@@ -6,9 +6,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from tend.care.followup import client_zone
-from tend.care.schedule import QuietHours, out_of_quiet_hours, wall_clock
 from tend.clients.models import Client
+from tend.clients.zone import client_zone
+from tend.lib.schedule import QuietHours, out_of_quiet_hours, wall_clock
 
 # A quiet day asked for late in the evening covers tomorrow too.
 LATE_EVENING = 18

@@ -2,11 +2,9 @@ from django.urls import path
 
 from tend.clients import views
 
-app_name = "clients"
+# The "clients" namespace, with the list and a client's page from the apps above: tend/urls.py.
 urlpatterns = [
-    path("", views.client_list, name="list"),
     path("new/", views.client_add, name="add"),
-    path("<int:client_id>/", views.client_detail, name="detail"),
     path("<int:client_id>/edit/", views.client_edit, name="edit"),
     path("<int:client_id>/invite/", views.client_invite, name="invite"),
 ]

@@ -1,4 +1,9 @@
-"""The practitioner's pages about clients."""
+"""The practitioner's pages about clients: adding, editing and inviting them.
+
+The list of clients (with their last check-in) is in tend/checkins/views.py, and a client's
+page (sessions, check-ins, alerts) in tend/alerts/views.py: each page lives in the highest
+app it reads from.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tend.alerts import reasons
-from tend.alerts.models import AlertState
-from tend.care import followup
-from tend.clients import links, selectors
+from tend.clients import links, signals
 from tend.clients.forms import ClientForm
 from tend.clients.models import Client
 from tend.practices import tenancy
 from tend.practices.requests import PractitionerRequest
-
-
-@login_required
-def client_list(request: PractitionerRequest) -> HttpResponse:
-    clients = selectors.clients_with_last_checkin(tenancy.scoped(request, Client))
-    return render(request, "clients/list.html", {"clients": clients})
 
 
 @login_required
@@ -46,31 +42,10 @@ def client_edit(request: PractitionerRequest, client_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         if {"timezone", "quiet_start", "quiet_end"} & set(form.changed_data):
-            followup.refit(client)
+            signals.clock_changed.send(sender=Client, client=client)
         messages.success(request, _("Saved."))
         return redirect("clients:detail", client.pk)
     return render(request, "clients/form.html", {"form": form, "client": client})
-
-
-@login_required
-def client_detail(request: PractitionerRequest, client_id: int) -> HttpResponse:
-    client = tenancy.get_or_404(
-        request, Client.objects.select_related("practitioner"), pk=client_id
-    )
-    alerts = [
-        (alert, reasons.reason(alert))
-        for alert in client.alerts.exclude(state=AlertState.RESOLVED).select_related(
-            "acknowledged_by"
-        )
-    ]
-    ctx = {
-        "client": client,
-        "timeline": selectors.timeline(client),
-        "alerts": alerts,
-        "has_open_alerts": any(a.state == AlertState.OPEN for a, _reason in alerts),
-        "replies": selectors.recent_replies(client),
-    }
-    return render(request, "clients/detail.html", ctx)
 
 
 @login_required

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from tend.alerts import services as alerts
-from tend.care import followup, plans
+from tend.care import plans
 from tend.care.models import Intensity, Modality, Session
+from tend.checkins import followup
 from tend.checkins.models import CheckIn, Emotion, QuickAnswer, Sensation, State
 from tend.clients import links
 from tend.clients.models import Client
@@ -187,7 +188,7 @@ def _checkins_after(
     stirred = recent and spec.state == "stirred"
     silent = recent and spec.state == "silent"
     unmet = recent and spec.state == "unmet"
-    due_times = followup.preview(client, session.starts_at, session.plan_hours)
+    due_times = plans.preview(client, session.starts_at, session.plan_hours)
     for sequence, (hours, due) in enumerate(zip(session.plan_hours, due_times, strict=True), 1):
         remind, closes = followup.window(client, due)
         row = CheckIn(

@@ -13,8 +13,9 @@ from django.core import signing
 from django.db.models import Q
 
 from tend.clients.models import Client
+from tend.lib import zones
 from tend.practices import tenancy
-from tend.safety import resources, zones
+from tend.safety import resources
 from tend.safety.models import CrisisLine
 from tend.safety.resources import CrisisResource
 
@@ -24,14 +25,14 @@ HINT_MAX_AGE = 60 * 60 * 24 * 30
 
 def country_for(client: Client) -> str:
     """The client's country code, as set or from their time zone; "" if unknown."""
-    return resources.normalise_country(client.country or "") or zones.country_for_zone(
+    return zones.normalise_country(client.country or "") or zones.country_for_zone(
         client.timezone or ""
     )
 
 
 def practice_lines(practice_id: int, country: str) -> list[CrisisResource]:
     """The practice's own lines for `country`, and those for every country."""
-    country = resources.normalise_country(country)
+    country = zones.normalise_country(country)
     wanted = Q(country="") | Q(country=country) if country else Q(country="")
     rows = tenancy.for_practice(CrisisLine, practice_id).filter(wanted)
     return [as_resource(line) for line in rows]

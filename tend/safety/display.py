@@ -14,7 +14,8 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from tend.safety import countries, resources
+from tend.lib import countries
+from tend.safety import resources
 from tend.safety.resources import CrisisResource
 
 

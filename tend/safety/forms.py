@@ -6,8 +6,9 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from tend.lib import countries
 from tend.practices import tenancy
-from tend.safety import countries, resources
+from tend.safety import resources
 from tend.safety.models import CrisisLine
 
 MAX_LINES_PER_PRACTICE = 100

@@ -20,7 +20,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-ALIASES = {"UK": "GB"}
+from tend.lib.zones import normalise_country
 
 # What people write between digits: spaces (also no-break), hyphens, dots, brackets, slashes.
 _SEPARATORS = re.compile(r"[\s\-.()/\u00a0\u2011\u2013]")
@@ -149,11 +149,6 @@ def _line(entry: Mapping[str, Any]) -> CrisisResource:
 
 def _numbers(value: Iterable[str] | str) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
-
-
-def normalise_country(country_code: str) -> str:
-    code = country_code.strip().upper()
-    return ALIASES.get(code, code)
 
 
 def countries() -> tuple[str, ...]:

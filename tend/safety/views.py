@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tend.clients.models import Client
+from tend.lib import countries, zones
 from tend.practices import tenancy
 from tend.practices.errors import forbidden, not_found
 from tend.practices.models import Practitioner
 from tend.practices.requests import PractitionerRequest
 from tend.practices.roles import admin_required
-from tend.safety import countries, crisis, resources
+from tend.safety import crisis, resources
 from tend.safety.display import current_language, present
 from tend.safety.forms import CrisisLineForm, RemoveLineForm
 from tend.safety.models import CrisisLine
@@ -33,7 +34,7 @@ def _chosen_country(raw: object) -> tuple[str, bool]:
         return "", False
     if not isinstance(raw, str) or len(raw) > 8:
         return "", True
-    code = resources.normalise_country(raw)
+    code = zones.normalise_country(raw)
     if len(code) == 2 and code.isascii() and code.isalpha() and countries.is_known(code):
         return code, False
     return "", True
@@ -43,7 +44,7 @@ def _browser_region(request: HttpRequest) -> str:
     """A guess to preselect, never to show: MX from a browser asking for "es-MX,es;q=0.9"."""
     first = request.headers.get("Accept-Language", "").split(",")[0].split(";")[0]
     parts = first.strip().replace("_", "-").split("-")
-    return resources.normalise_country(parts[1]) if len(parts) == 2 else ""
+    return zones.normalise_country(parts[1]) if len(parts) == 2 else ""
 
 
 def _language(request: HttpRequest, signed_in: Client | None, client: Client | None) -> str:
@@ -96,7 +97,7 @@ def _help_context(
         "own_country": own,
         "shown_country": shown,
         "shown_name": countries.name(shown) if shown else "",
-        "has_lines": resources.normalise_country(shown) in resources.countries(),
+        "has_lines": zones.normalise_country(shown) in resources.countries(),
         "with_lines": with_lines,
         "selected": next((c for c in (shown, _browser_region(request)) if c in listed), ""),
         "keep": keep,

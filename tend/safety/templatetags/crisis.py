@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from tend.clients.models import Client
-from tend.safety import crisis, resources
+from tend.lib import zones
+from tend.safety import crisis
 from tend.safety.display import crisis_context
 
 register = template.Library()
@@ -42,7 +43,7 @@ def crisis_resources(
         code = crisis.country_for(client)
         entries = crisis.resources_for_client(client)
     else:
-        code = resources.normalise_country(country or "")
+        code = zones.normalise_country(country or "")
         entries = crisis.resources_for_country(code, practice_id)
     return crisis_context(entries, code, level, intro, anchor)
 

@@ -1,4 +1,4 @@
-"""Reads about clients for the practitioner's pages."""
+"""Reads about clients' sessions, check-ins and replies, for the practitioner's pages."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Country names in the reader's language, and country choices for forms.
 
 The countries Tend has crisis lines for have translated names here (one per entry in
-data/crisis_resources.toml; a test checks they match). Every other ISO 3166 country is
+tend/safety's data/crisis_resources.toml; a test checks they match): `NAMES` is the list of
+countries with lines that forms offer first. Every other ISO 3166 country is
 named in English, from the tz database's iso3166.tab.
 """
 
@@ -15,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tend.safety import resources, zones
+from tend.lib import zones
 
 NAMES: dict[str, Promise] = {
     "US": pgettext_lazy("country", "United States"),
@@ -35,7 +36,7 @@ Choices = list[tuple[Any, Any]]
 
 def name(code: str) -> str:
     """The country's name in the active language if we have it, else in English, else ""."""
-    code = resources.normalise_country(code)
+    code = zones.normalise_country(code)
     if code in NAMES:
         return str(NAMES[code])
     return zones.country_names().get(code, "")
@@ -48,12 +49,12 @@ def _sort_key(pair: tuple[str, str]) -> str:
 
 def with_lines() -> list[tuple[str, str]]:
     """(code, name) for every country Tend has crisis lines for, sorted by name."""
-    return sorted(((code, name(code)) for code in resources.countries()), key=_sort_key)
+    return sorted(((code, name(code)) for code in NAMES), key=_sort_key)
 
 
 def is_known(code: str) -> bool:
     """A real ISO 3166 country code (or one we have lines for)."""
-    return code in NAMES or code in resources.countries() or code in zones.country_names()
+    return code in NAMES or code in zones.country_names()
 
 
 def choices(blank_label: Any, keep: Iterable[str] = ()) -> Choices:

@@ -1,4 +1,5 @@
-"""Which country an IANA time zone is in, and countries' English names, from the tz database.
+"""Which country an IANA time zone is in, and countries' English names, from the tz database;
+and country codes as people write them ("uk", " gb ") made the ISO code ("GB").
 
 Read from the same tz database Python's zoneinfo uses (the system's, found on
 `zoneinfo.TZPATH`, else the `tzdata` package): `zone.tab` maps each zone to its country,
@@ -16,6 +17,13 @@ from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
+
+ALIASES = {"UK": "GB"}
+
+
+def normalise_country(country_code: str) -> str:
+    code = country_code.strip().upper()
+    return ALIASES.get(code, code)
 
 
 def _tz_file(name: str) -> str:

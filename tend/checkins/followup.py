@@ -1,9 +1,12 @@
-"""Turning a session's plan into scheduled check-ins, and keeping them right."""
+"""Turning a session's plan into scheduled check-ins, and keeping them right.
+
+Care and clients don't call this (they are below check-ins): they send the signals that
+tend/checkins/receivers.py answers with these functions.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 from django.conf import settings
 from django.db import transaction
@@ -11,30 +14,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tend.care.models import Session
-from tend.care.schedule import QuietHours, due_times, out_of_quiet_hours
+from tend.care.plans import preview
 from tend.checkins.models import CheckIn, State
 from tend.clients.models import Client
+from tend.clients.zone import client_zone
+from tend.lib.schedule import QuietHours, out_of_quiet_hours
 
 # A check-in whose time passed while the session was being written up still goes out now.
 GRACE = dt.timedelta(hours=6)
 # No gentle reminder when the next check-in follows within this long.
 CLEARANCE = dt.timedelta(hours=6)
-
-
-def client_zone(client: Client) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(client.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
-def preview(client: Client, starts_at: dt.datetime, hours: list[int]) -> list[dt.datetime]:
-    """The exact due times, in the client's zone, that a plan would give."""
-    zone = client_zone(client)
-    quiet = QuietHours(client.quiet_start, client.quiet_end)
-    gap = dt.timedelta(minutes=settings.CHECKIN_MIN_GAP_MINUTES)
-    offsets = [dt.timedelta(hours=h) for h in hours]
-    return [t.astimezone(zone) for t in due_times(starts_at, offsets, zone, quiet, gap)]
 
 
 def window(client: Client, due: dt.datetime) -> tuple[dt.datetime | None, dt.datetime]:

@@ -14,8 +14,8 @@ import time_machine
 from django.conf import settings
 from django.test import Client as HttpClient
 
-from tend.care import followup as followup_module
 from tend.care.models import AftercarePlan, Session
+from tend.checkins import followup as followup_module
 from tend.checkins import services
 from tend.checkins.models import CheckIn, QuickAnswer, State
 from tend.clients.models import Client

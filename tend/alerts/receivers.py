@@ -1,0 +1,17 @@
+"""Alerts follow what happens below them: a client's answer is screened and may raise alerts.
+Connected in AlertsConfig.ready()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.dispatch import receiver
+
+from tend.alerts import services
+from tend.checkins import signals as checkins
+from tend.checkins.models import CheckIn
+
+
+@receiver(checkins.answered)
+def raise_for_answer(sender: Any, checkin: CheckIn, **kwargs: Any) -> None:
+    services.raise_for_answer(checkin)
