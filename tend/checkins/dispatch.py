@@ -15,6 +15,7 @@ rest of the batch back.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.conf import settings
 from django.db import transaction
@@ -113,9 +114,9 @@ class Dispatcher:
             record.failed(key, Refused(0, f"cannot be written ({type(exc).__name__})"))
             _finish(checkin, self.worker, reminder)
             return
-        record.sending(key)
         try:
-            self.sender.send(drain.envelope_sender(), to, data)
+            with self.sender.handing(functools.partial(record.handing, key)):
+                self.sender.send(drain.envelope_sender(), to, data)
         except Deferred as trouble:
             record.not_yet(key, trouble)
             leases.release(CheckIn, [checkin.pk], self.worker, _retry())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 from collections.abc import Callable
 
 from django.conf import settings
@@ -56,9 +57,9 @@ def run(worker: str, sender: Sender, stopping: Callable[[], bool] = lambda: Fals
             leases.release(Delivery, rest, worker)
             break
         heartbeat.beat(rest)
-        record.sending(row.key)
         try:
-            sender.send(envelope_sender(), row.recipient, outbox.raw(row))
+            with sender.handing(functools.partial(record.handing, row.key)):
+                sender.send(envelope_sender(), row.recipient, outbox.raw(row))
         except Deferred as trouble:
             if row.trouble_since is not None and timezone.now() - row.trouble_since > GIVE_UP:
                 record.failed(row.key, trouble)

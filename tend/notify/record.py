@@ -6,9 +6,12 @@ the row saying what had happened up to then.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+from collections.abc import Iterator
 
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -24,6 +27,15 @@ def sending(key: str) -> None:
     Delivery.objects.filter(key=key).exclude(state=State.SENT).update(
         state=State.SENDING, attempts=F("attempts") + 1
     )
+
+
+@contextlib.contextmanager
+def handing(key: str) -> Iterator[None]:
+    """`sending`, committed only once the message has left (Sender.handing): a worker
+    killed before its final dot leaves has not counted it, one killed after has."""
+    with transaction.atomic():
+        sending(key)
+        yield
 
 
 def sent(key: str, at: dt.datetime | None = None) -> None:
