@@ -112,8 +112,9 @@ class Dispatcher:
             record.failed(key, Refused(0, f"cannot be written ({type(exc).__name__})"))
             _finish(checkin, self.worker, reminder)
             return
-        record.sending(key)
         try:
+            self.sender.open()  # counted as an attempt only once there is a line to the server
+            record.sending(key)
             self.sender.send(drain.envelope_sender(), to, data)
         except Deferred as trouble:
             record.not_yet(key, trouble)

@@ -57,8 +57,9 @@ def run(worker: str, sender: Sender, stopping: Callable[[], bool] = lambda: Fals
             leases.release(Delivery, rest, worker)
             break
         heartbeat.beat(rest)
-        record.sending(row.key)
         try:
+            sender.open()  # counted as an attempt only once there is a line to the server
+            record.sending(row.key)
             sender.send(envelope_sender(), row.recipient, outbox.raw(row))
         except Deferred as trouble:
             if row.trouble_since is not None and timezone.now() - row.trouble_since > GIVE_UP:

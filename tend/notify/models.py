@@ -12,7 +12,9 @@ row share the table:
 The state is the truth at every moment: `queued` (not yet taken by a server; `error` says
 why, if an attempt failed), `sending` (handed to the server, no answer recorded: the worker
 may have died, so it will go again), `sent` (the server answered 250), `failed` (refused for
-good, with the reason). `attempts` counts messages handed to a server.
+good, with the reason). `attempts` counts the times it was put on a line to the server
+(a worker killed in the instant before the message left may have counted one the server
+never saw; a message the server took twice counted twice).
 
 Rows name their practice and client by id, not by foreign key: this app sits below every
 other, so that any of them can write an email.

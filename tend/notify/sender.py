@@ -59,7 +59,8 @@ class Sender:
     def __init__(self) -> None:
         self.backend: SMTPBackend | None = None
 
-    def _open(self) -> smtplib.SMTP:
+    def open(self) -> smtplib.SMTP:
+        """The connection, opened if need be (MailDown if there is no server to be had)."""
         if self.backend is None or self.backend.connection is None:
             backend = mailers[MAILER]
             if not isinstance(backend, SMTPBackend):
@@ -73,7 +74,7 @@ class Sender:
         return self.backend.connection
 
     def send(self, sender: str, to: str, message: bytes) -> None:
-        smtp = self._open()
+        smtp = self.open()
         try:
             smtp.sendmail(sender, [to], message)
         except smtplib.SMTPRecipientsRefused as exc:
