@@ -81,11 +81,10 @@ class Dispatcher:
         already = _record_intent(to_send, reminder)
         heartbeat = leases.Heartbeat(CheckIn, self.worker)
         for position, checkin in enumerate(to_send):
-            rest = [c.pk for c in to_send[position:]]
             if self.stopping:
-                leases.release(CheckIn, rest, self.worker)
+                leases.release(CheckIn, [c.pk for c in to_send[position:]], self.worker)
                 break
-            heartbeat.beat(rest)
+            heartbeat.beat(lambda: [c.pk for c in to_send[position:]])  # noqa: B023
             self._send_one(checkin, reminder, already)
         return len(ids)
 
@@ -162,6 +161,8 @@ def _record_intent(rows: list[CheckIn], reminder: bool) -> set[str]:
 def _finish(checkin: CheckIn, worker: str, reminder: bool, cancel: str = "") -> None:
     """Mark one row done, only if this worker still holds it and nobody answered meanwhile."""
     now = timezone.now()
+    if not (cancel or reminder) and _mark_sent(checkin.pk, worker, now):
+        return  # the usual case, once per message: one plain statement
     mine = CheckIn.objects.filter(pk=checkin.pk, lease_owner=worker)
     done: dict[str, object] = {"lease_owner": "", "lease_until": None}
     if cancel:
@@ -171,7 +172,7 @@ def _finish(checkin: CheckIn, worker: str, reminder: bool, cancel: str = "") -> 
         mine.filter(state=State.SENT).update(reminded_at=now, **done)
     elif reminder:
         mine.update(reminded_at=now, **done)
-    elif not _mark_sent(checkin.pk, worker, now):
+    else:
         mine.update(**done)  # answered while we held it: just let go
 
 

@@ -9,6 +9,7 @@ transaction serialises claims.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import models, transaction
@@ -66,9 +67,10 @@ class Heartbeat:
         self.worker = worker
         self.next = timezone.now() + lease() / 3
 
-    def beat(self, ids: list[int]) -> None:
+    def beat(self, held: Callable[[], list[int]]) -> None:
+        """Renew the lease on `held()` (the rows still to do), if a third of it has gone."""
         now = timezone.now()
-        if now < self.next or not ids:
+        if now < self.next or not (ids := held()):
             return
         self.model._default_manager.filter(pk__in=ids, lease_owner=self.worker).update(
             lease_until=now + lease()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 from collections.abc import Callable
 
 from django.conf import settings
@@ -27,7 +28,12 @@ GIVE_UP = dt.timedelta(days=1)
 
 
 def envelope_sender() -> str:
-    _, address = email.utils.parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return _envelope(settings.DEFAULT_FROM_EMAIL)
+
+
+@functools.lru_cache(maxsize=4)
+def _envelope(from_email: str) -> str:
+    _, address = email.utils.parseaddr(from_email)
     return outbox.envelope_address(address)
 
 
@@ -56,7 +62,7 @@ def run(worker: str, sender: Sender, stopping: Callable[[], bool] = lambda: Fals
         if stopping():
             leases.release(Delivery, rest, worker)
             break
-        heartbeat.beat(rest)
+        heartbeat.beat(lambda: rest)  # noqa: B023
         try:
             sender.open()  # counted as an attempt only once there is a line to the server
             record.sending(row.key)

@@ -65,7 +65,12 @@ class Delivery(models.Model):
 
     class Meta:
         indexes = (
-            models.Index(fields=("state", "due_at"), name="delivery_due"),
+            # Rows written ahead only: a check-in's row changing state touches no index here.
+            models.Index(
+                fields=("state", "due_at"),
+                name="delivery_due",
+                condition=models.Q(due_at__isnull=False),
+            ),
             models.Index(fields=("sent_at",), name="delivery_sent"),
         )
 

@@ -119,7 +119,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="delivery",
-            index=models.Index(fields=["state", "due_at"], name="delivery_due"),
+            index=models.Index(
+                condition=models.Q(("due_at__isnull", False)),
+                fields=["state", "due_at"],
+                name="delivery_due",
+            ),
         ),
         migrations.AddIndex(
             model_name="delivery",
