@@ -3,6 +3,8 @@
 dispatch: `--n` due check-ins through the worker against raw smtplib (bench/dispatch.py).
 triage: the practitioner's home page with `--clients` clients and `--checkins` check-ins
 against a trivial signed-in page (bench/triage.py).
+screening: the safety screen's time per text over the corpus, against the rules alone, and
+its training time (bench/screening.py).
 
 Each benchmark sets Django up for its own throwaway database, so when several run, each
 runs in its own process.
@@ -14,7 +16,7 @@ import argparse
 import subprocess
 import sys
 
-BENCHES = ("dispatch", "triage")
+BENCHES = ("dispatch", "triage", "screening")
 
 
 def run(name: str, args: argparse.Namespace) -> None:
@@ -22,6 +24,10 @@ def run(name: str, args: argparse.Namespace) -> None:
         from bench import dispatch
 
         dispatch.main(args.n)
+    elif name == "screening":
+        from bench import screening
+
+        screening.main()
     else:
         from bench import triage
 

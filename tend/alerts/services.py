@@ -55,12 +55,8 @@ def screen_text(words: str, language: str) -> str:
     """The safety screen's level for a client's words: "", none, concern or urgent."""
     if not words.strip():
         return ""
-    level = screen(words, language).level
-    if level == "none":
-        # People write in more than one language: what the client's own lexicon finds
-        # nothing in, every lexicon reads once more ("und" is no language in particular).
-        level = screen(words, "und").level
-    return level
+    # People write in more than one language: the screen reads each sentence in its own.
+    return screen(words, language).level
 
 
 def raise_for_answer(checkin: CheckIn) -> list[Alert]:

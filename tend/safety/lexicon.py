@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -56,6 +56,10 @@ class Lexicon:
     cues: Mapping[str, re.Pattern[str]]
     clause_words: frozenset[str]
     subject_words: frozenset[str]
+    # Concept name -> its phrases, each a tuple of folded words or lemmas ([concepts]).
+    concepts: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    function_words: frozenset[str] = frozenset()  # [words] function
+    thresholds: tuple[float, float] | None = None  # [model] risk_threshold, urgent_threshold
 
 
 def compile_patterns(patterns: Iterable[str], macros: Mapping[str, str]) -> re.Pattern[str]:
@@ -110,7 +114,24 @@ def parse(language: str, data: Mapping[str, Any]) -> Lexicon:
         cues=cues,
         clause_words=frozenset(fold(word) for word in _strings(cue_table, "clause")),
         subject_words=frozenset(fold(word) for word in _strings(cue_table, "subject")),
+        concepts=_concepts(data.get("concepts", {})),
+        function_words=frozenset(
+            fold(word) for word in _strings(data.get("words", {}), "function")
+        ),
     )
+
+
+CONCEPTS = ("suicide", "own", "topic_before", "topic_after", "means", "preparation", "farewell")
+
+
+def _concepts(table: Mapping[str, Any]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    unknown = set(table) - set(CONCEPTS)
+    if unknown:
+        raise ValueError(f"unknown concept {sorted(unknown)[0]!r}; known: {', '.join(CONCEPTS)}")
+    return {
+        name: tuple(tuple(fold(phrase).split()) for phrase in _strings(table, name))
+        for name in CONCEPTS
+    }
 
 
 @cache

@@ -1,262 +1,87 @@
-"""Screen a client's free text for suicide and self-harm risk.
+"""Screen a client's free text for suicide and self-harm risk: ``screen(text, language)``.
 
-``screen(text, language)`` returns a `Screening` with one of three levels:
+Two layers read each run of sentences in its own language (`languages.segments`; a
+sentence too short to tell is read in every language):
 
-- ``urgent``: current thoughts of suicide or self-harm, intent, a plan, or an act in
-  progress or just done ("I want to kill myself", "me acabo de cortar").
-- ``concern``: wishing not to wake up or not to exist, hopelessness, "I can't go on",
-  past self-harm or attempts, or a denial of intent next to other worrying words.
-- ``none``: everything else, including idioms and other people's words.
+1. the rules (`rules.py`, word lists in data/lexicon/): careful about negation, other
+   people's words, quotation, idioms and past versus now, and able to say why;
+2. the statistical layer (`model.py`, trained on data/corpus/): catches wording close to
+   known danger that no rule names.
 
-How each phrase found in the text is weighed (every word list lives in the data files):
+The model decides, reading the rules' findings among its features; two rules set a floor it
+cannot go below (`rules._floor`: a means made ready or final arrangements beside risk is
+urgent; suicide or self-harm named by the writer about themself is never none). The
+matches are the rules' words when they reached the same level, else the model's. On fresh
+wording the rules' own level was right less often than the model's (README.md). Levels:
 
-1. Idioms ("this job is killing me") are set aside first, and a phrase lying inside a
-   longer phrase defers to it ("kill myself" inside "last year I tried to kill myself").
-2. Someone else's words are skipped: a quote attributed to another speaker or to a song,
-   or reported speech ("she said she wanted to die"). The client quoting themselves counts,
-   and so does any phrase that itself says "me" ("they'd be better off without me").
-3. A negated phrase ("I don't want to die") does not count. A negated urgent phrase, or an
-   explicit denial ("I won't do anything"), next to distress words ("but I'm really
-   struggling") makes the text concern.
-4. An urgent phrase dated to the past ("last year", "I used to") counts as concern, unless a
-   recent cue ("last night", "just now") sits in the same clause.
-5. Thoughts of suicide beside an explicit denial ("I'd never act on it") count as concern.
-6. A plan ("I have a plan", "ya sé cómo hacerlo") beside any concern phrase is urgent.
-7. Being somewhere one could jump from ("writing this from the bridge", "estoy en el
-   puente") is urgent beside a concern phrase or a line about not coming back ("I don't
-   think I'm coming back", "no pienso volver"); beside a denial it counts as distress.
-   Alone it is nothing.
-
-This is a keyword screen, not an assessment: it should raise a human's attention, never
-replace it.
+- ``urgent``: current thoughts of suicide or self-harm, intent, a plan, means made ready,
+  farewells beside distress, or an act in progress or just done.
+- ``concern``: wishing not to wake up or not to exist, hopelessness, past self-harm or
+  attempts, or a denial of intent next to other worrying words.
+- ``none``: nothing recognised. Not "safe": crisis lines stay one tap away on every page.
 """
 
 from __future__ import annotations
 
-import bisect
-import itertools
-import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable
 
-from tend.safety.lexicon import Lexicon, lexicons_for
-from tend.safety.normalize import PUNCTUATION, QUOTE, SENTENCE_END, Normalized, normalize
+from tend.safety.languages import segments, sentences
+from tend.safety.lexicon import Lexicon, loaded
+from tend.safety.model import Model, Reading, model_for
+from tend.safety.rules import RANK, Analysis, Screening, analyse
 
-Level = Literal["none", "concern", "urgent"]
-Weight = Literal["urgent", "concern", "denied"] | None
-
-RANK: Mapping[str, int] = {"none": 0, "concern": 1, "urgent": 2}
-NEGATION_WINDOW = 3  # words before a phrase that may negate it
-VOICE_WINDOW = 5  # words before a phrase that may name who is speaking
-QUOTE_WINDOW = 6  # words before an opening quote that may name the speaker
-AFTER_QUOTE_WINDOW = 4  # words after a closing quote ('"...," she said')
-SCOPE_LIMIT = 40  # a clause or sentence is never taken to reach further than this
-
-
-@dataclass(frozen=True)
-class Screening:
-    level: Level
-    matches: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class _Hit:
-    level: Literal["urgent", "concern"]
-    kind: str
-    first: int
-    last: int
-
-
-@dataclass(frozen=True)
-class _Context:
-    norm: Normalized
-    lexicon: Lexicon
-    quotes: tuple[tuple[int, int], ...]
-    denial: re.Match[str] | None  # an explicit "I'd never act on it" anywhere in the text
+__all__ = ["Screening", "screen", "screen_with"]
 
 
 def screen(text: str, language: str) -> Screening:
-    """Screen `text` written in `language` (unknown languages: every loaded lexicon)."""
+    """Screen `text` written in `language` ("es", "es-MX"; any other: detected)."""
+    return screen_with(text, language, model_for)
+
+
+def screen_with(text: str, language: str, models: Callable[[str], Model | None]) -> Screening:
+    """`screen` with the statistical layer's model for each language from `models`."""
+    everything = loaded()
+    code = language.strip().lower().replace("_", "-").split("-")[0]
+    order = sorted(everything, key=lambda name: name != code)  # the client's language first
     best = Screening("none")
-    for lexicon in lexicons_for(language):
-        result = _screen(text, lexicon)
-        if RANK[result.level] > RANK[best.level]:
-            best = result
-        elif result.level == best.level != "none":
-            best = Screening(best.level, _unique((*best.matches, *result.matches)))
+    for segment in segments(text, order):
+        for name in [segment.language] if segment.language else order:
+            result = _two_layers(segment.text, everything[name], models)
+            if RANK[result.level] > RANK[best.level]:
+                best = result
+            elif result.level == best.level != "none":
+                best = Screening(best.level, _unique((*best.matches, *result.matches)))
     return best
 
 
-def _screen(text: str, lexicon: Lexicon) -> Screening:
-    norm = normalize(text, lexicon.spelling)
-    ctx = _Context(norm, lexicon, _quotes(norm.words), lexicon.cues["denial"].search(norm.text))
-    weighed = [(hit, _weigh(hit, ctx)) for hit in _hits(norm, lexicon)]
-    urgent = [hit for hit, weight in weighed if weight == "urgent"]
-    concern = [hit for hit, weight in weighed if weight == "concern"]
-    if urgent:
-        return Screening("urgent", _phrases(norm, urgent))
-    plan = lexicon.cues["plan"].search(norm.text)
-    if concern and plan:
-        return Screening("urgent", _phrases(norm, [*concern, _cue_hit(norm, plan)]))
-    situation = lexicon.cues["situation"].search(norm.text)
-    leaving = lexicon.cues["leaving"].search(norm.text) if situation else None
-    if situation and (concern or leaving):
-        signs = [*concern, *([_cue_hit(norm, leaving)] if leaving else [])]
-        return Screening("urgent", _phrases(norm, [_cue_hit(norm, situation), *signs]))
-    if concern:
-        return Screening("concern", _phrases(norm, concern))
-    denials = [hit for hit, weight in weighed if weight == "denied"]
-    if ctx.denial:
-        denials.append(_cue_hit(norm, ctx.denial))
-    distress = (lexicon.cues["distress"].search(norm.text) or situation) if denials else None
-    if distress:
-        return Screening("concern", _phrases(norm, [*denials, _cue_hit(norm, distress)]))
-    return Screening("none")
+def _two_layers(text: str, lexicon: Lexicon, models: Callable[[str], Model | None]) -> Screening:
+    """The model's level, never below the rules' floor; the words of whichever decided."""
+    analysis = analyse(text, lexicon)
+    model = models(lexicon.language)
+    if model is None:  # a language with a lexicon but no corpus: the rules alone
+        return analysis.screening
+    reading = _strongest(model, analysis, text, lexicon)
+    level = max(reading.level, analysis.floor.level, key=RANK.__getitem__)
+    if level == "none":
+        return Screening("none")
+    for said in (analysis.screening, analysis.floor):
+        if said.level == level:
+            return said
+    return Screening(level, reading.matches)
 
 
-def _cue_hit(norm: Normalized, match: re.Match[str]) -> _Hit:
-    return _Hit("concern", "cue", *_word_span(norm, match))
+def _strongest(model: Model, analysis: Analysis, text: str, lexicon: Lexicon) -> Reading:
+    """The model's reading of the whole text or of one of its sentences, whichever reads
+    more risk: danger in one clause of a long message is not thinned out by the rest."""
+    best = model.read(analysis)
+    parts = sentences(text)
+    if len(parts) > 1:
+        for part in parts:
+            reading = model.read(analyse(part, lexicon))
+            if RANK[reading.level] > RANK[best.level]:
+                best = reading
+    return best
 
 
-def _hits(norm: Normalized, lexicon: Lexicon) -> list[_Hit]:
-    """Every risk phrase in the text, minus idioms and phrases inside longer ones."""
-    idioms = [_word_span(norm, match) for match in lexicon.exempt.finditer(norm.text)]
-    found = [
-        _Hit(level, kind, *_word_span(norm, match))
-        for level, kind, pattern in lexicon.risks
-        for match in pattern.finditer(norm.text)
-    ]
-    return _outermost([hit for hit in found if not _overlaps(hit, idioms)])
-
-
-def _overlaps(hit: _Hit, spans: Sequence[tuple[int, int]]) -> bool:
-    """Whether `hit` overlaps any of `spans` (sorted, non-overlapping word spans)."""
-    index = bisect.bisect_left(spans, (hit.last + 1, -1)) - 1
-    return index >= 0 and spans[index][1] >= hit.first
-
-
-def _outermost(hits: Iterable[_Hit]) -> list[_Hit]:
-    """Drop hits lying inside a longer hit; hits with the very same span are all kept."""
-    kept: list[_Hit] = []
-    reach = -1
-    ordered = sorted(hits, key=lambda hit: (hit.first, -hit.last))
-    for _, group in itertools.groupby(ordered, key=lambda hit: (hit.first, hit.last)):
-        same = list(group)
-        if same[0].last > reach:
-            kept.extend(same)
-        reach = max(reach, same[0].last)
-    return kept
-
-
-def _weigh(hit: _Hit, ctx: _Context) -> Weight:
-    cues = ctx.lexicon.cues
-    if _someone_else(hit, ctx):
-        return None
-    if cues["negation"].search(_before(ctx.norm.words, hit.first, NEGATION_WINDOW, _near(ctx))):
-        return "denied" if hit.level == "urgent" else None
-    if hit.level == "concern" or _dated(hit, ctx):
-        return "concern"
-    if hit.kind == "thoughts" and ctx.denial is not None:
-        return "concern"
-    return "urgent"
-
-
-def _dated(hit: _Hit, ctx: _Context) -> bool:
-    """Whether an urgent phrase is placed in the past ("used to", "last year I tried")."""
-    words, cues = ctx.norm.words, ctx.lexicon.cues
-    if cues["past"].search(_before(words, hit.first, NEGATION_WINDOW, _near(ctx))):
-        return True
-    clause = PUNCTUATION | ctx.lexicon.clause_words
-    if hit.kind != "acts" or cues["recent"].search(_around(words, hit, clause)):
-        return False
-    return bool(cues["past"].search(_around(words, hit, SENTENCE_END)))
-
-
-def _near(ctx: _Context) -> frozenset[str]:
-    """Where the words bearing directly on a phrase stop: clause ends and a new subject."""
-    return PUNCTUATION | ctx.lexicon.clause_words | ctx.lexicon.subject_words
-
-
-def _someone_else(hit: _Hit, ctx: _Context) -> bool:
-    """Whether the phrase is another person's words rather than the client's own."""
-    index = bisect.bisect_left(ctx.quotes, (hit.first, -1)) - 1
-    if index >= 0 and hit.last < ctx.quotes[index][1]:
-        return _quote_speaker(*ctx.quotes[index], ctx) == "other"
-    cues = ctx.lexicon.cues
-    if cues["self_voice"].search(" ".join(ctx.norm.words[hit.first : hit.last + 1])):
-        return False
-    window = _before(ctx.norm.words, hit.first, VOICE_WINDOW, PUNCTUATION)
-    return _nearest(window, {"other": cues["other_voice"], "self": cues["self_voice"]}) == "other"
-
-
-def _quote_speaker(start: int, end: int, ctx: _Context) -> str | None:
-    """Who a quote belongs to: "other", "self", or None when nothing says."""
-    cues, words = ctx.lexicon.cues, ctx.norm.words
-    speech = {"other": cues["quote_other"], "self": cues["quote_self"]}
-    voice = {"other": cues["other_voice"], "self": cues["self_voice"]}
-    before = _before(words, start, QUOTE_WINDOW, SENTENCE_END)
-    after = " ".join(words[end + 1 : end + 1 + AFTER_QUOTE_WINDOW])
-    return (
-        _nearest(before, speech)
-        or _first(after, speech)
-        or _nearest(before, voice)
-        or _first(after, voice)
-    )
-
-
-def _nearest(text: str, cues: Mapping[str, re.Pattern[str]]) -> str | None:
-    """The label whose cue ends closest to the end of `text` (longer cue wins a tie)."""
-    found = [
-        ((match.end(), -match.start()), label)
-        for label, pattern in cues.items()
-        for match in pattern.finditer(text)
-    ]
-    return max(found)[1] if found else None
-
-
-def _first(text: str, cues: Mapping[str, re.Pattern[str]]) -> str | None:
-    found = [
-        (match.start(), label)
-        for label, pattern in cues.items()
-        for match in pattern.finditer(text)
-    ]
-    return min(found)[1] if found else None
-
-
-def _before(words: Sequence[str], index: int, size: int, stops: Iterable[str]) -> str:
-    """Up to `size` words before `index`, stopping at any word in `stops`."""
-    stop_words = frozenset(stops)
-    start = index
-    while start > 0 and index - start < size and words[start - 1] not in stop_words:
-        start -= 1
-    return " ".join(words[start:index])
-
-
-def _around(words: Sequence[str], hit: _Hit, stops: Iterable[str]) -> str:
-    """The stretch of words around a hit, bounded by `stops` on both sides."""
-    stop_words = frozenset(stops)
-    start, end = hit.first, hit.last + 1
-    while start > max(0, hit.first - SCOPE_LIMIT) and words[start - 1] not in stop_words:
-        start -= 1
-    while end < min(len(words), hit.last + SCOPE_LIMIT) and words[end] not in stop_words:
-        end += 1
-    return " ".join(words[start:end])
-
-
-def _quotes(words: Sequence[str]) -> tuple[tuple[int, int], ...]:
-    """Pairs of (opening, closing) quote-mark positions, in order."""
-    marks = [index for index, word in enumerate(words) if word == QUOTE]
-    return tuple(zip(marks[::2], marks[1::2], strict=False))
-
-
-def _word_span(norm: Normalized, match: re.Match[str]) -> tuple[int, int]:
-    return norm.word_at(match.start()), norm.word_at(match.end() - 1)
-
-
-def _phrases(norm: Normalized, hits: Iterable[_Hit]) -> tuple[str, ...]:
-    return _unique(norm.original(hit.first, hit.last) for hit in hits)
-
-
-def _unique(items: Iterable[str]) -> tuple[str, ...]:
+def _unique(items: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))

@@ -156,7 +156,8 @@ def test_every_country_with_lines_has_a_translatable_name() -> None:
 def test_the_screen_and_the_data_stay_free_of_django() -> None:
     code = (
         "import sys, tend.safety, tend.safety.screening, tend.safety.resources, "
-        "tend.lib.zones; tend.safety.resources.resources_for('GB'); "
+        "tend.safety.evaluate, tend.lib.zones; tend.safety.resources.resources_for('GB'); "
+        "assert tend.safety.screening.screen('quiero morirme', 'es').level == 'urgent'; "
         "tend.lib.zones.country_for_zone('Europe/Madrid'); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
     )

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from tend.demo import data as demo
 from tend.lib import mailsink
 from tend.lib.restarting import Restarting
+from tend.safety import model
 
 
 class Command(BaseCommand):
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         # comes back if it dies on its own.
         worker = Restarting([sys.executable, "-m", "tend.cli", "worker"], say=self.stderr.write)
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))  # as Ctrl+C does
+        model.warm_up()  # the safety screen's models train in a second or two
         try:
             call_command("runserver", options["addr"], use_reloader=False, skip_checks=True)
         finally:

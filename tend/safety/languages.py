@@ -1,0 +1,74 @@
+"""Which language each sentence of a text is written in.
+
+People mix languages ("hoy fue un buen día. but tonight I want to end it"), so the screen
+reads each sentence with the rules and model of its own language. lingua tells the
+languages apart, choosing only among those the screen has data for; a sentence too short
+to tell ("ok", "kms", "quiero matarme") is read in every language, the client's first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
+
+MIN_WORDS = 3  # fewer words than this are too few to tell languages apart
+MIN_CONFIDENCE = 0.75
+
+_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?\n]+[\"'\u201d\u2019\u00bb)\]]*|$)")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of consecutive sentences in one language, as written."""
+
+    language: str | None
+    text: str
+
+
+def sentences(text: str) -> list[str]:
+    """The text's sentences, as written: punctuation kept, and anything without a word (a
+    closing quote, an emoji) joined to the sentence before it."""
+    found: list[str] = []
+    for part in _SENTENCE.findall(text):
+        if found and not _WORD.search(part):
+            found[-1] += part
+        elif part:
+            found.append(part)
+    return found
+
+
+@cache
+def _detector(codes: tuple[str, ...]) -> LanguageDetector:
+    languages = [Language.from_iso_code_639_1(IsoCode639_1.from_str(code)) for code in codes]
+    return LanguageDetectorBuilder.from_languages(*languages).build()
+
+
+def detect(sentence: str, codes: Sequence[str]) -> str | None:
+    """The language of `sentence` among `codes`, or None when it is too short or unclear."""
+    if len(codes) == 1:
+        return codes[0]
+    if len(_WORD.findall(sentence)) < MIN_WORDS:
+        return None
+    best = _detector(tuple(sorted(codes))).compute_language_confidence_values(sentence)[0]
+    if best.value < MIN_CONFIDENCE:
+        return None
+    return str(best.language.iso_code_639_1.name.lower())
+
+
+def segments(text: str, codes: Sequence[str]) -> list[Segment]:
+    """`text` cut into runs of sentences by language, each one of `codes`, or None for
+    sentences too short or too unclear to tell (the caller reads those in every language).
+    """
+    runs: list[Segment] = []
+    for part in sentences(text):
+        code = detect(part, codes)
+        if runs and runs[-1].language == code:
+            runs[-1] = Segment(code, runs[-1].text + part)
+        else:
+            runs.append(Segment(code, part))
+    return runs
