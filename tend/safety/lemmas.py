@@ -27,5 +27,10 @@ def lemmas(norm: Normalized, language: str) -> tuple[str, ...]:
     found = []
     for word, (start, end) in zip(norm.words, norm.spans, strict=True):
         written = norm.source[start:end]
-        found.append(lemma(written if fold(written) == word else word, language))
+        found.append(lemma(written if _folded(written) == word else word, language))
     return tuple(found)
+
+
+@lru_cache(maxsize=65536)
+def _folded(word: str) -> str:
+    return fold(word)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import math
 import threading
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -101,22 +102,26 @@ class Model:
     risk: tuple[np.ndarray, float]  # coefficients and intercept
     urgent: tuple[np.ndarray, float]
 
-    def vector(self, features: tuple[list[str], ...]) -> dict[int, float]:
-        """The text's tf-idf vector, as column -> value."""
-        vector: dict[int, float] = {}
-        for block, columns in zip(features, self.columns, strict=True):
-            counts: dict[int, int] = {}
-            for feature in block:
-                column = columns.get(feature)
-                if column is not None:
-                    counts[column] = counts.get(column, 0) + 1
-            values = {
-                column: (1.0 + math.log(count)) * self.idf[column]
-                for column, count in counts.items()
-            }
-            length = math.sqrt(sum(value * value for value in values.values())) or 1.0
-            vector.update((column, value / length) for column, value in values.items())
-        return vector
+    def vector(self, features: tuple[list[str], ...]) -> Vector:
+        """The text's tf-idf vector: its columns, and the value in each."""
+        columns: list[np.ndarray] = []
+        values: list[np.ndarray] = []
+        for block, known in zip(features, self.columns, strict=True):
+            found = [
+                (known[feature], count)
+                for feature, count in Counter(block).items()
+                if feature in known
+            ]
+            if not found:
+                continue
+            where = np.fromiter((column for column, _ in found), dtype=np.int64, count=len(found))
+            counts = np.fromiter((count for _, count in found), dtype=np.float64, count=len(found))
+            weight = (1.0 + np.log(counts)) * self.idf[where]
+            columns.append(where)
+            values.append(weight / math.sqrt(float(weight @ weight)))
+        if not columns:
+            return Vector(np.zeros(0, dtype=np.int64), np.zeros(0))
+        return Vector(np.concatenate(columns), np.concatenate(values))
 
     def read(self, analysis: Analysis) -> Reading:
         norm = analysis.norm
@@ -137,7 +142,7 @@ class Model:
         return Reading(level, risk, urgent, matches)
 
     def _leaned_on(
-        self, analysis: Analysis, vector: dict[int, float], weights: tuple[np.ndarray, float]
+        self, analysis: Analysis, vector: Vector, weights: tuple[np.ndarray, float]
     ) -> tuple[str, ...]:
         """The writer's words that pushed the reading up the most, in the order written.
 
@@ -145,7 +150,8 @@ class Model:
         "not", "que") do: then the model has no reason of its own to give, and the reading
         does not count (`read` says none).
         """
-        coef = weights[0]
+        pushes = vector.values * weights[0][vector.columns]
+        push = dict(zip(vector.columns.tolist(), pushes.tolist(), strict=True))
         chars, words = self.columns[0], self.columns[1]
         norm = analysis.norm
         every = lemmas(norm, self.language)
@@ -157,7 +163,7 @@ class Model:
             found.append(
                 words.get(f"{'N' if analysis.negated[position] else 'L'}:{every[position]}")
             )
-            score = sum(vector[column] * coef[column] for column in found if column in vector)
+            score = sum(push.get(column, 0.0) for column in found if column is not None)
             scored.append((score, position))
         if sum(score for score, _ in scored) <= 0:
             return ()
@@ -168,9 +174,15 @@ class Model:
         return tuple(dict.fromkeys(named))
 
 
-def _probability(vector: dict[int, float], weights: tuple[np.ndarray, float]) -> float:
+@dataclass(frozen=True)
+class Vector:
+    columns: np.ndarray
+    values: np.ndarray
+
+
+def _probability(vector: Vector, weights: tuple[np.ndarray, float]) -> float:
     coef, intercept = weights
-    z = intercept + sum(value * coef[column] for column, value in vector.items())
+    z = intercept + float(vector.values @ coef[vector.columns])
     return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
 
 
