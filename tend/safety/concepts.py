@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from tend.safety.lemmas import lemmas
 from tend.safety.lexicon import Lexicon
 from tend.safety.normalize import Normalized
 
 Span = tuple[int, int]  # first and last word index, inclusive
 
 
-def find(norm: Normalized, lexicon: Lexicon) -> Mapping[str, list[Span]]:
-    """For each concept, the word spans where one of its phrases appears."""
-    lemma = lemmas(norm, lexicon.language)
+def find(norm: Normalized, lexicon: Lexicon, lemma: Sequence[str]) -> Mapping[str, list[Span]]:
+    """For each concept, the word spans where one of its phrases appears (`lemma`: one per
+    word of `norm`, from `lemmas.lemmas`)."""
     words = norm.words
     index = _by_first_word(lexicon.language, lexicon.concepts)
     found: dict[str, set[Span]] = {name: set() for name in lexicon.concepts}

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sklearn.model_selection import StratifiedKFold
 
 from tend.safety.lexicon import loaded
-from tend.safety.model import LEVELS, Model, train
+from tend.safety.model import LEVELS, Model, model_for, train
 from tend.safety.rules import analyse
 from tend.safety.screening import screen_with
 
@@ -71,9 +71,15 @@ def figures(pairs: Sequence[tuple[str, str]]) -> Figures:
 
 
 def score(rows: Iterable[tuple[str, str]], language: str, model: Model) -> list[tuple[str, str]]:
-    """(true level, screened level) for each row, read by the rules and `model`."""
+    """(true level, screened level) for each row, read by the rules and `model` (a sentence
+    in another language by that language's own model, as in use)."""
     return [
-        (level, screen_with(text, language, lambda code: model if code == language else None).level)
+        (
+            level,
+            screen_with(
+                text, language, lambda code: model if code == language else model_for(code)
+            ).level,
+        )
         for level, text in rows
     ]
 

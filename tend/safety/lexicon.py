@@ -118,10 +118,35 @@ def parse(language: str, data: Mapping[str, Any]) -> Lexicon:
         function_words=frozenset(
             fold(word) for word in _strings(data.get("words", {}), "function")
         ),
+        thresholds=_thresholds(data.get("model", {})),
     )
 
 
-CONCEPTS = ("suicide", "own", "topic_before", "topic_after", "means", "preparation", "farewell")
+def _thresholds(table: Mapping[str, Any]) -> tuple[float, float] | None:
+    """[model] risk_threshold and urgent_threshold, each between 0 and 1, or None."""
+    if not table:
+        return None
+    risk, urgent = table.get("risk_threshold"), table.get("urgent_threshold")
+    if not (
+        isinstance(risk, float)
+        and isinstance(urgent, float)
+        and min(risk, urgent) > 0
+        and max(risk, urgent) < 1
+    ):
+        raise ValueError("[model] needs risk_threshold and urgent_threshold between 0 and 1")
+    return (risk, urgent)
+
+
+CONCEPTS = (
+    "suicide",
+    "own",
+    "others",
+    "topic_before",
+    "topic_after",
+    "means",
+    "preparation",
+    "farewell",
+)
 
 
 def _concepts(table: Mapping[str, Any]) -> dict[str, tuple[tuple[str, ...], ...]]:

@@ -32,7 +32,6 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from tend.safety.lemmas import lemmas
 from tend.safety.lexicon import Lexicon, loaded
 from tend.safety.rules import Analysis, Level, analyse
 
@@ -75,7 +74,7 @@ def _features(analysis: Analysis, language: str) -> tuple[list[str], list[str], 
         if word[0].isalnum() and not analysis.set_aside[index]
     ]
     grams = [gram for index in kept for gram in char_grams(norm.words[index])]
-    every = lemmas(norm, language)
+    every = analysis.lemmas
     marked = [f"{'N' if analysis.negated[index] else 'L'}:{every[index]}" for index in kept]
     words = marked + [f"{a} {b}" for a, b in itertools.pairwise(marked)]
     return grams, words, list(analysis.signals)
@@ -154,7 +153,7 @@ class Model:
         push = dict(zip(vector.columns.tolist(), pushes.tolist(), strict=True))
         chars, words = self.columns[0], self.columns[1]
         norm = analysis.norm
-        every = lemmas(norm, self.language)
+        every = analysis.lemmas
         scored = []
         for position, word in enumerate(norm.words):
             if not word[0].isalnum() or analysis.set_aside[position]:

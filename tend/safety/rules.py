@@ -42,6 +42,7 @@ from typing import Literal
 
 from tend.safety import concepts
 from tend.safety.concepts import Span
+from tend.safety.lemmas import lemmas
 from tend.safety.lexicon import Lexicon
 from tend.safety.normalize import PUNCTUATION, QUOTE, SENTENCE_END, Normalized, normalize
 
@@ -85,6 +86,7 @@ class Analysis:
     screening: Screening
     floor: Screening  # what the text is at least, whatever the model reads (see `_floor`)
     norm: Normalized
+    lemmas: tuple[str, ...]  # one per word of `norm`
     signals: tuple[str, ...]  # "hit:urgent:thoughts:denied", "cue:distress", "concept:means"
     negated: tuple[bool, ...]  # per word of `norm`: within reach of a negation before it
     # Per word of `norm`: inside a phrase the rules have read and set aside: an idiom ("this
@@ -100,13 +102,14 @@ def read(text: str, lexicon: Lexicon) -> Screening:
 def analyse(text: str, lexicon: Lexicon) -> Analysis:
     norm = normalize(text, lexicon.spelling)
     ctx = _Context(norm, lexicon, _quotes(norm.words), lexicon.cues["denial"].search(norm.text))
-    found = concepts.find(norm, lexicon)
+    lemma = lemmas(norm, lexicon.language)
+    found = concepts.find(norm, lexicon, lemma)
     weighed = [(hit, _weigh(hit, ctx)) for hit in _hits(norm, lexicon, found)]
     ready = [(hit, _weigh(hit, ctx)) for hit in _readiness(norm, found)]
     cues = {name: lexicon.cues[name].search(norm.text) for name in SIGNAL_CUES}
     made_ready = [hit for hit, weight in ready if weight == "urgent"]
     screening = _decide(ctx, weighed, made_ready, cues)
-    floor = _floor(ctx, weighed, made_ready, cues)
+    floor = _floor(ctx, weighed, made_ready, cues, found)
     signals = [f"hit:{hit.level}:{hit.kind}:{weight}" for hit, weight in weighed]
     signals += [f"ready:{hit.kind}:{weight}" for hit, weight in ready]
     signals += [f"cue:{name}" for name, match in cues.items() if match]
@@ -118,7 +121,7 @@ def analyse(text: str, lexicon: Lexicon) -> Analysis:
     spans += [(hit.first, hit.last) for hit, weight in weighed if weight in (None, "denied")]
     for first, last in spans:
         aside[first : last + 1] = [True] * (last + 1 - first)
-    return Analysis(screening, floor, norm, tuple(signals), _negated(ctx), tuple(aside))
+    return Analysis(screening, floor, norm, lemma, tuple(signals), _negated(ctx), tuple(aside))
 
 
 def _floor(
@@ -126,40 +129,64 @@ def _floor(
     weighed: Sequence[tuple[_Hit, Weight]],
     ready: Sequence[_Hit],
     cues: Mapping[str, re.Match[str] | None],
+    found: Mapping[str, list[Span]],
 ) -> Screening:
-    """The two rules that hold whatever the model reads.
+    """The rules that hold whatever the model reads.
 
-    - A means made ready ("I've been saving my pills") beside distress or any risk phrase,
-      or final arrangements beside a means made ready or a risk phrase, is urgent, even
-      with no feeling word.
+    - A plan ("I have a plan", "ya sé cómo hacerlo") beside a concern phrase is urgent.
+    - A means made ready ("I've been saving my pills") or final arrangements ("my
+      passwords in an envelope for my sister") beside distress or any risk phrase, or the
+      two together, are urgent, even with no feeling word.
     - Suicide or self-harm named by the writer about themself, not negated and not as a
       subject ("I've had suicidal thoughts", "mis autolesiones"), is never none.
     """
     norm = ctx.norm
-    risky = [
-        hit for hit, weight in weighed if weight in ("urgent", "concern") and hit.kind != "cue"
-    ]
     means = [hit for hit in ready if hit.kind == "means"]
     farewell = [hit for hit in ready if hit.kind == "farewell"]
+    spans = sorted((hit.first, hit.last) for hit in ready)
+    risky = [  # a risk phrase of its own, not the same words read again ("goodbye letter")
+        hit
+        for hit, weight in weighed
+        if weight in ("urgent", "concern") and hit.kind != "cue" and not _overlaps(hit, spans)
+    ]
+    plan = cues["plan"]
+    if plan and any(weight == "concern" for hit, weight in weighed if hit in risky):
+        return Screening("urgent", _phrases(norm, [*risky, _cue_hit(norm, plan)]))
     distress = cues["distress"]
     if means and (risky or distress):
         cue = [_cue_hit(norm, distress)] if distress and not risky else []
         return Screening("urgent", _phrases(norm, [*means, *risky, *cue]))
-    if farewell and (risky or means):
-        return Screening("urgent", _phrases(norm, [*farewell, *risky]))
-    named = [hit for hit, weight in weighed if hit.kind == "named" and weight and _own(hit, ctx)]
+    if farewell and (risky or means or distress):
+        cue = [_cue_hit(norm, distress)] if distress and not risky else []
+        return Screening("urgent", _phrases(norm, [*farewell, *risky, *cue]))
+    named = [
+        hit
+        for hit in (_Hit("concern", "named", first, last) for first, last in found["suicide"])
+        if _weigh(hit, ctx) and not _topic(hit, found) and _own(hit, ctx)
+    ]
     if named:
         return Screening("concern", _phrases(norm, named))
     return Screening("none")
 
 
 def _own(hit: _Hit, ctx: _Context) -> bool:
-    """Whether the writer says this of themself: "I", "my", "tengo" just before, or a word
-    that says so itself ("suicidarme")."""
+    """Whether the writer says this of themself: "I", "my", "tengo" just before and nobody
+    else named there, or a word that says so itself ("suicidarme")."""
     window = _before(ctx.norm.words, hit.first, VOICE_WINDOW, PUNCTUATION)
     phrase = ctx.norm.words[hit.first : hit.last + 1]
-    own = ctx.lexicon.concepts.get("own", ())
-    return bool(ctx.lexicon.cues["self_voice"].search(window)) or tuple(phrase) in own
+    if tuple(phrase) in ctx.lexicon.concepts.get("own", ()):
+        return True
+    others = {words[0] for words in ctx.lexicon.concepts.get("others", ())}
+    if others & set(window.split()):  # "my dad died by suicide", "la sobredosis de su hija"
+        return False
+    return bool(ctx.lexicon.cues["self_voice"].search(window))
+
+
+def _topic(hit: _Hit, found: Mapping[str, list[Span]]) -> bool:
+    """Whether a named mention is a subject ("a book about suicide", "suicide prevention")."""
+    return any(end == hit.first - 1 for _, end in found["topic_before"]) or any(
+        start == hit.last + 1 for start, _ in found["topic_after"]
+    )
 
 
 SIGNAL_CUES = ("plan", "situation", "leaving", "distress", "past", "recent", "denial")
@@ -228,12 +255,8 @@ def _hits(norm: Normalized, lexicon: Lexicon, found: Mapping[str, list[Span]]) -
         for level, kind, pattern in lexicon.risks
         for match in pattern.finditer(norm.text)
     ]
-    hits += [
-        _Hit("concern", "named", first, last)
-        for first, last in found["suicide"]
-        if not any(end == first - 1 for _, end in found["topic_before"])
-        and not any(start == last + 1 for start, _ in found["topic_after"])
-    ]
+    named = [_Hit("concern", "named", first, last) for first, last in found["suicide"]]
+    hits += [hit for hit in named if not _topic(hit, found)]
     return _outermost([hit for hit in hits if not _overlaps(hit, idioms)])
 
 

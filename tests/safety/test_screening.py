@@ -20,10 +20,9 @@ from tend.safety.screening import Screening, screen
 # (README.md, "Known gaps"). A case the model gets right again fails this test, to be moved
 # out of the list.
 MODEL_MISREADS = {
-    ("me voy a matar a estudiar", "es"): "urgent",
     ("I quit today, not coming back", "en"): "concern",
     ("estoy en la azotea tomando el sol", "es"): "urgent",
-    ("no pienso volver a ese trabajo", "es"): "urgent",
+    ("no pienso volver a ese trabajo", "es"): "concern",
 }
 LOWER_MODEL_READS = {("sin mi hijo me quiero morir", "es"): "concern"}
 
