@@ -39,7 +39,6 @@ CUE_LISTS = (
     "quote_other",
     "quote_self",
 )
-FALLBACK = "en"
 
 _GAP = r"(?: [a-z0-9]+){0,3}"  # "..." in a pattern: up to three words
 _CLAUSE_END = r'(?= [.,!?;:"]|$)'  # "<end>" in a pattern: end of the clause or text
@@ -171,11 +170,6 @@ def loaded() -> Mapping[str, Lexicon]:
     return found
 
 
-def lexicons_for(language: str) -> tuple[Lexicon, ...]:
-    """The lexicon for `language` ("es", "es-MX", "ES_es"...); unknown: English plus all others."""
-    everything = loaded()
-    code = language.strip().lower().replace("_", "-").split("-")[0]
-    if code in everything:
-        return (everything[code],)
-    others = tuple(lexicon for name, lexicon in everything.items() if name != FALLBACK)
-    return (everything[FALLBACK], *others)
+def code_of(language: str) -> str:
+    """The bare language code of "es", "es-MX", "ES_es"... ("es")."""
+    return language.strip().lower().replace("_", "-").split("-")[0]

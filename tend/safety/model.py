@@ -1,19 +1,20 @@
 """The statistical layer: a classifier trained on the labelled corpus in data/corpus/.
 
 Each language has its own small model, trained the first time it is needed from the files
-in ``data/corpus/<code>/*.tsv`` (about a second; nothing is downloaded, and the same files
+in ``data/corpus/<code>/*.tsv`` (about five seconds; nothing is downloaded, and the same files
 always give the same model). A text becomes:
 
 - character n-grams of each word (2 to 5 letters, with the word's edges), after the same
   folding the rules use (lowercase, no accents, "kms" -> "kil myself"), so that typos,
   inflections and new compounds still share most of their pieces with known words;
-- lemmas (simplemma) and pairs of lemmas, so that "tomé", "tomaré" and "tomando" are one
-  word, and "take all" is read as a phrase.
+- lemmas (simplemma), marked when a negation reaches them, and pairs of lemmas, so that
+  "tomé", "tomaré" and "tomando" are one word, and "take all" is read as a phrase;
+- what the rules noticed ("hit:urgent:intent:denied", "cue:distress", "concept:means").
 
 Two logistic regressions read the same features: one says whether there is any risk
 (concern or urgent), the other whether it is urgent. Each has a threshold chosen on the
-corpus's cross-validation for recall (see README.md, "How well it works"). A reading names
-the words it leaned on most, exactly as written.
+corpus's cross-validation ([model] in the lexicon file; README.md, "How well it works"). A
+reading names the words it leaned on most, exactly as written.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def char_grams(word: str) -> list[str]:
     ]
 
 
-def _features(analysis: Analysis, language: str) -> tuple[list[str], list[str], list[str]]:
+def _features(analysis: Analysis) -> tuple[list[str], list[str], list[str]]:
     """Every feature of one text, in three blocks: char n-grams per word; lemmas (marked
     when negated) and pairs of lemmas; what the rules noticed. What the rules have read and
     set aside (idioms, someone else's words, negated phrases) is theirs: the model reads the
@@ -129,7 +130,7 @@ class Model:
             for word, aside in zip(norm.words, analysis.set_aside, strict=True)
         ):
             return Reading("none", 0.0, 0.0)
-        vector = self.vector(_features(analysis, self.language))
+        vector = self.vector(_features(analysis))
         risk, urgent = _probability(vector, self.risk), _probability(vector, self.urgent)
         at_risk, at_urgent = self.lexicon.thresholds or THRESHOLDS
         level: Level = "urgent" if urgent >= at_urgent else "concern" if risk >= at_risk else "none"
@@ -212,7 +213,7 @@ def train(rows: Iterable[tuple[str, str]], language: str) -> Model:
     """A model for `language` from (level, text) rows. The same rows give the same model."""
     lexicon = loaded()[language]
     rows = list(rows)
-    docs = [_features(analyse(text, lexicon), language) for _, text in rows]
+    docs = [_features(analyse(text, lexicon)) for _, text in rows]
     vectorizers = [_vectorizer() for _ in docs[0]]
     blocks = [
         vectorizer.fit_transform([doc[index] for doc in docs])

@@ -398,8 +398,8 @@ def _word_span(norm: Normalized, match: re.Match[str]) -> tuple[int, int]:
 
 
 def _phrases(norm: Normalized, hits: Iterable[_Hit]) -> tuple[str, ...]:
-    return _unique(norm.original(hit.first, hit.last) for hit in hits)
+    return unique(norm.original(hit.first, hit.last) for hit in hits)
 
 
-def _unique(items: Iterable[str]) -> tuple[str, ...]:
+def unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))

@@ -8,9 +8,10 @@ sentence too short to tell is read in every language):
 2. the statistical layer (`model.py`, trained on data/corpus/): catches wording close to
    known danger that no rule names.
 
-The model decides, reading the rules' findings among its features; two rules set a floor it
-cannot go below (`rules._floor`: a means made ready or final arrangements beside risk is
-urgent; suicide or self-harm named by the writer about themself is never none). The
+The model decides, reading the rules' findings among its features; the rules set a floor it
+cannot go below (`rules._floor`: a plan beside a concern phrase, or a means made ready or
+final arrangements beside distress or risk, is urgent; suicide or self-harm named by the
+writer about themself is never none). The
 matches are the rules' words when they reached the same level, else the model's. On fresh
 wording the rules' own level was right less often than the model's (README.md). Levels:
 
@@ -26,9 +27,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tend.safety.languages import segments, sentences
-from tend.safety.lexicon import Lexicon, loaded
+from tend.safety.lexicon import Lexicon, code_of, loaded
 from tend.safety.model import Model, Reading, model_for
-from tend.safety.rules import RANK, Analysis, Screening, analyse
+from tend.safety.rules import RANK, Analysis, Screening, analyse, unique
 
 __all__ = ["Screening", "screen", "screen_with"]
 
@@ -41,7 +42,7 @@ def screen(text: str, language: str) -> Screening:
 def screen_with(text: str, language: str, models: Callable[[str], Model | None]) -> Screening:
     """`screen` with the statistical layer's model for each language from `models`."""
     everything = loaded()
-    code = language.strip().lower().replace("_", "-").split("-")[0]
+    code = code_of(language)
     order = sorted(everything, key=lambda name: name != code)  # the client's language first
     best = Screening("none")
     for segment in segments(text, order):
@@ -50,7 +51,7 @@ def screen_with(text: str, language: str, models: Callable[[str], Model | None])
             if RANK[result.level] > RANK[best.level]:
                 best = result
             elif result.level == best.level != "none":
-                best = Screening(best.level, _unique((*best.matches, *result.matches)))
+                best = Screening(best.level, unique((*best.matches, *result.matches)))
     return best
 
 
@@ -81,7 +82,3 @@ def _strongest(model: Model, analysis: Analysis, text: str, lexicon: Lexicon) ->
             if RANK[reading.level] > RANK[best.level]:
                 best = reading
     return best
-
-
-def _unique(items: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(items))

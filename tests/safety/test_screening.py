@@ -11,7 +11,7 @@ import time
 import pytest
 
 from tend.safety import rules
-from tend.safety.lexicon import compile_patterns, lexicons_for, loaded, parse
+from tend.safety.lexicon import code_of, compile_patterns, loaded, parse
 from tend.safety.model import corpus
 from tend.safety.screening import Screening, screen
 
@@ -244,8 +244,9 @@ def test_each_sentence_is_read_in_its_own_language() -> None:
 
 
 def test_language_codes_are_forgiving() -> None:
-    assert [lexicon.language for lexicon in lexicons_for("es-MX")] == ["es"]
-    assert [lexicon.language for lexicon in lexicons_for("EN_gb")] == ["en"]
+    assert code_of("es-MX") == "es"
+    assert code_of(" EN_gb") == "en"
+    assert screen("quiero morirme, de verdad", "ES_mx").level == "urgent"
 
 
 def test_a_language_is_data() -> None:
