@@ -96,6 +96,22 @@ def smtp_inbox(settings: Any, live_server: Any) -> Iterator[smtp.Inbox]:
         controller.stop()
 
 
+def at_the_desk(browser: Browser, live_server: Any, email: str, failures: list[str]) -> Page:
+    """A practitioner signed in on a desktop browser, in English."""
+    from e2e.test_newcomer_path import watch
+    from tests import factories
+
+    desk = browser.new_context(base_url=live_server.url, locale="en-GB")
+    desk.set_default_timeout(10_000)
+    page = desk.new_page()
+    watch(page, failures)
+    page.goto("/login/")
+    page.get_by_label("Email:", exact=True).fill(email)
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    return page
+
+
 @dataclass
 class Accessibility:
     """Runs axe on each page visited; serious and critical problems fail the test."""

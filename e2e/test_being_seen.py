@@ -23,6 +23,7 @@ from tests.worker.rounds import run_worker
 if TYPE_CHECKING:
     from e2e.conftest import Accessibility
 
+from e2e.conftest import at_the_desk
 from e2e.test_newcomer_path import PHONE, watch
 
 pytestmark = pytest.mark.browser
@@ -67,14 +68,7 @@ def test_an_urgent_note_is_seen_and_answered(
     a11y.check(client, "client: thank you, with crisis lines")
 
     # The practitioner, at a desk.
-    desk = browser.new_context(base_url=live_server.url, locale="en-GB")
-    desk.set_default_timeout(10_000)
-    page = desk.new_page()
-    watch(page, failures)
-    page.goto("/login/")
-    page.get_by_label("Email:", exact=True).fill("alice@example.com")
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page = at_the_desk(browser, live_server, "alice@example.com", failures)
     expect(page.get_by_role("heading", level=1)).to_have_text("Needs you now")
     first = page.locator(".queue-item").first
     expect(first).to_contain_text("Dana Fox")
@@ -112,6 +106,6 @@ def test_an_urgent_note_is_seen_and_answered(
     assert REPLY in smtp.Inbox.text(email)
 
     phone.close()
-    desk.close()
+    page.context.close()
     assert not failures, "\n".join(failures)
     a11y.assert_clean()

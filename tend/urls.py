@@ -30,6 +30,8 @@ urlpatterns = [
     path("c/", include("tend.clients.client_urls")),
     path("", include((checkins_pages, "checkins"))),
     path("", include("tend.safety.urls")),
+    path("", include("tend.integration.urls")),
+    path("", include("tend.journal.urls")),
 ]
 
 handler400 = "tend.practices.errors.bad_request"

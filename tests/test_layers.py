@@ -13,7 +13,17 @@ from pathlib import Path
 TEND = Path(__file__).resolve().parent.parent / "tend"
 
 # Bottom to top. An app may import the apps before it, never one after it.
-ORDER = ["lib", "notify", "practices", "clients", "care", "checkins", "alerts"]
+ORDER = [
+    "lib",
+    "notify",
+    "practices",
+    "clients",
+    "integration",
+    "care",
+    "journal",
+    "checkins",
+    "alerts",
+]
 # The top: they may import any app, and no app imports them. tend/urls.py counts as "urls".
 TOP = {"worker", "demo", "urls", "settings", "cli", "wsgi", "asgi"}
 # Beside the chain: above these (they must not import it), below the top.

@@ -17,6 +17,10 @@ def reason(alert: Alert) -> str:
 def reason_for(kind: str, level: str, detail: dict[str, Any] | None) -> str:
     detail = detail or {}
     if kind == Kind.SAFETY:
+        if detail.get("entry"):
+            if level == Level.URGENT:
+                return _("shared a journal entry with words that may mean danger")
+            return _("shared a journal entry with words that may mean they are losing hope")
         if level == Level.URGENT:
             return _("wrote words that may mean danger")
         return _("wrote words that may mean they are losing hope")

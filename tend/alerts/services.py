@@ -19,6 +19,8 @@ from tend.care.models import Intensity, Session
 from tend.checkins.models import CheckIn, ClientReply, Reply, State
 from tend.clients.models import Client
 from tend.clients.zone import client_zone
+from tend.journal import services as journal
+from tend.journal.models import Entry
 from tend.practices.models import Practice, Practitioner
 from tend.safety.screening import screen
 
@@ -82,6 +84,16 @@ def raise_for_answer(checkin: CheckIn) -> list[Alert]:
         _answer(checkin), earlier, thresholds(client.practice), client_zone(client)
     )
     return [open_alert(client, s.kind, s.level, s.detail, checkin=checkin, at=at) for s in found]
+
+
+def raise_for_entry(entry: Entry) -> Alert | None:
+    """A shared entry with words that may mean danger opens a safety alert. The alert keeps
+    which entry, never its words: taken back, the entry is gone from every page."""
+    if entry.safety_level not in ("urgent", "concern"):
+        return None
+    level = Level.URGENT if entry.safety_level == "urgent" else Level.NORMAL
+    detail = {"screen": entry.safety_level, "entry": entry.pk}
+    return open_alert(entry.client, Kind.SAFETY, level, detail, at=entry.shared_at)
 
 
 def open_alert(
@@ -260,20 +272,25 @@ def reply(
     body: str,
     *,
     checkin: CheckIn | None = None,
+    entry: Entry | None = None,
     alerts: Iterable[Alert] = (),
 ) -> Reply:
-    """Words back to the client, about a check-in or not: shown to them in Tend and emailed."""
+    """Words back to the client, about a check-in, a shared entry, or neither: shown to them
+    in Tend and emailed."""
     now = timezone.now()
     with transaction.atomic():
         message = Reply.objects.create(
             practice_id=client.practice_id,
             client=client,
             checkin=checkin,
+            entry=entry,
             practitioner=practitioner,
             body=body.strip(),
             created_at=now,
         )
         open_alerts = list(alerts)
+        if entry is not None:
+            journal.mark_seen(entry, practitioner, now)
         if checkin is not None:
             mark_seen(checkin, practitioner, now)
             open_alerts = open_alerts or list(checkin.alerts.exclude(state=AlertState.RESOLVED))

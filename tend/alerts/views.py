@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.timesince import timesince
@@ -26,6 +27,8 @@ from tend.checkins.models import CheckIn, Reply, State
 from tend.checkins.views import checkin_form, home_page
 from tend.clients.client_views import client_required
 from tend.clients.models import Client
+from tend.journal import services as journal
+from tend.journal.models import Entry
 from tend.lib import fast_urls
 from tend.practices import tenancy
 from tend.practices.models import Practitioner
@@ -253,8 +256,48 @@ def client_detail(request: PractitionerRequest, client_id: int) -> HttpResponse:
         "alerts": alerts,
         "has_open_alerts": any(a.state == AlertState.OPEN for a, _reason in alerts),
         "replies": selectors.recent_replies(client),
+        "shared": _shared_entries(client),
     }
     return render(request, "alerts/client.html", ctx)
+
+
+def _shared_entries(client: Client) -> list[Entry]:
+    """What the client chose to share from their journal: never a private entry."""
+    return list(
+        Entry.objects.shared()
+        .filter(client=client)
+        .select_related("seen_by")
+        .prefetch_related("replies__practitioner")
+        .order_by("-shared_at")[:50]
+    )
+
+
+def _shared_entry(request: PractitionerRequest, entry_id: int) -> Entry:
+    return tenancy.get_or_404(request, Entry.objects.shared().select_related("client"), pk=entry_id)
+
+
+@require_POST
+@login_required
+def entry_seen(request: PractitionerRequest, entry_id: int) -> HttpResponse:
+    entry = _shared_entry(request, entry_id)
+    journal.mark_seen(entry, request.user)
+    return redirect(reverse("clients:detail", args=[entry.client_id]) + f"#entry-{entry.pk}")
+
+
+@require_POST
+@login_required
+def entry_reply(request: PractitionerRequest, entry_id: int) -> HttpResponse:
+    entry = _shared_entry(request, entry_id)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a few words to send."))
+    else:
+        services.reply(entry.client, request.user, form.cleaned_data["reply"], entry=entry)
+        messages.success(
+            request,
+            _("Sent. %(name)s will find it in Tend and by email.") % {"name": entry.client.name},
+        )
+    return redirect(reverse("clients:detail", args=[entry.client_id]) + f"#entry-{entry.pk}")
 
 
 @login_required

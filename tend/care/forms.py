@@ -4,10 +4,14 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from tend.care import plans
 from tend.care.models import AftercarePlan, Session
+from tend.integration import library
+from tend.integration.models import Exercise
 
 # Years outside this range overflow in some time zones; nobody means them.
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
@@ -91,6 +95,25 @@ class SessionForm(forms.ModelForm[Session]):
             raise forms.ValidationError(str(exc)) from None
 
 
+class ExerciseChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Practices to tick. A value that can't be an id is refused before the database sees it."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            if not str(pk).isdigit() or int(pk) > 2**63 - 1:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)  # type: ignore[misc]
+
+
+def _exercise_label(exercise: Exercise) -> str:
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return f"{exercise.title(language)} ({exercise.get_kind_display()}, {exercise.minutes} min)"
+
+
 class AftercarePlanForm(forms.ModelForm[AftercarePlan]):
     hours_text = forms.CharField(
         label=_("Check-ins after the session"),
@@ -100,14 +123,16 @@ class AftercarePlanForm(forms.ModelForm[AftercarePlan]):
 
     class Meta:
         model = AftercarePlan
-        fields = ("intensity", "modality", "guidance_en", "guidance_es")
-        widgets = {
-            "guidance_en": forms.Textarea(attrs={"rows": 4}),
-            "guidance_es": forms.Textarea(attrs={"rows": 4}),
-        }
+        fields = ("intensity", "modality", "exercises")
+        widgets = {"exercises": forms.CheckboxSelectMultiple}
+        field_classes = {"exercises": ExerciseChoices}
+        labels = {"exercises": _("Practices that go with it")}
         help_texts = {
             "modality": _("Leave as “any” unless this plan is only for one modality."),
-            "guidance_en": _("Leave empty to use Tend's words for this intensity."),
+            "exercises": _(
+                "The client sees the first one or two after the session and in each "
+                "check-in email. Choose none to offer the practices that suit this intensity."
+            ),
         }
 
     def __init__(self, *args: Any, practice_id: int, **kwargs: Any) -> None:
@@ -115,6 +140,19 @@ class AftercarePlanForm(forms.ModelForm[AftercarePlan]):
         self.practice_id = practice_id
         modalities = list(Session._meta.get_field("modality").choices or [])
         self.fields["modality"].choices = [("", _("any")), *modalities]  # type: ignore[attr-defined]
+        exercises = self.fields["exercises"]
+        exercises.queryset = library.visible(practice_id).order_by("kind", "key")  # type: ignore[attr-defined]
+        exercises.label_from_instance = _exercise_label  # type: ignore[attr-defined]
+        # The guidance, one box per language Tend speaks: a new language is a new box.
+        for code, name in settings.LANGUAGES:
+            self.fields[f"guidance_{code}"] = forms.CharField(
+                label=_("Guidance in %(language)s") % {"language": name},
+                required=False,
+                max_length=4000,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                initial=self.instance.guidance.get(code, ""),
+                help_text=_("Leave empty to use Tend's words for this intensity."),
+            )
         if self.instance.pk and not self.is_bound:
             self.initial["hours_text"] = plans.format_hours(self.instance.hours)
 
@@ -135,4 +173,10 @@ class AftercarePlanForm(forms.ModelForm[AftercarePlan]):
             raise forms.ValidationError(
                 _("Your practice already has a plan for this intensity and modality.")
             )
+        if data is not None:
+            self.instance.guidance = {
+                code: text.strip()
+                for code, _name in settings.LANGUAGES
+                if (text := data.get(f"guidance_{code}") or "").strip()
+            }
         return data

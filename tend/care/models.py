@@ -6,7 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tend.clients.models import Client
-from tend.lib.fields import EncryptedTextField
+from tend.integration.models import Exercise
+from tend.lib.fields import EncryptedJSONField, EncryptedTextField
+from tend.lib.languages import pick
 from tend.practices.models import Practice
 
 
@@ -42,7 +44,7 @@ class Session(models.Model):
     # The follow-up chosen for this session: hours after it, and guidance for the client
     # (empty means the practice's or Tend's words for this intensity, in the client's language).
     plan_hours = models.JSONField(default=list, blank=True)
-    guidance = models.TextField(blank=True, default="")
+    guidance = EncryptedTextField(blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -67,8 +69,10 @@ class AftercarePlan(models.Model):
         _("modality"), max_length=20, choices=Modality.choices, blank=True, default=""
     )
     hours = models.JSONField(_("check-ins"), default=list)
-    guidance_en = models.TextField(_("guidance in English"), blank=True, default="")
-    guidance_es = models.TextField(_("guidance in Spanish"), blank=True, default="")
+    # The practice's words for the client, by language: {"en": "...", "es": "..."}.
+    guidance = EncryptedJSONField(blank=True)
+    # The practices that go with it; none chosen means the library's fitting ones.
+    exercises = models.ManyToManyField(Exercise, blank=True, related_name="+")
 
     class Meta:
         constraints = (
@@ -81,4 +85,5 @@ class AftercarePlan(models.Model):
         return f"{self.intensity} {self.modality or 'any'}"
 
     def guidance_in(self, language: str) -> str:
-        return str(getattr(self, f"guidance_{language}", "") or "")
+        """The practice's words in `language` only: another language's would not be read."""
+        return str(pick(self.guidance, language, fallback=False) or "")

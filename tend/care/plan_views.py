@@ -11,6 +11,9 @@ from django.utils.translation import gettext as _
 from tend.care import plans
 from tend.care.forms import AftercarePlanForm
 from tend.care.models import AftercarePlan, Intensity
+from tend.integration import suggestions
+from tend.integration.models import Kind
+from tend.lib.languages import pick
 from tend.practices import tenancy
 from tend.practices.requests import PractitionerRequest
 from tend.practices.roles import admin_required
@@ -18,18 +21,34 @@ from tend.practices.roles import admin_required
 
 @login_required
 def plan_list(request: PractitionerRequest) -> HttpResponse:
+    practice_id = request.user.practice_id
+    language = request.LANGUAGE_CODE
     own = list(tenancy.scoped(request, AftercarePlan).order_by("intensity", "modality"))
     for plan in own:
         plan.hours_text = plans.format_hours(plan.hours)  # type: ignore[attr-defined]
+        offered = plans.exercises_for(practice_id, plan.intensity, plan.modality)
+        plan.offered = [e.title(language) for e in offered]  # type: ignore[attr-defined]
     defaults = [
         {
             "intensity": intensity,
             "hours": plans.format_hours(plans.DEFAULT_HOURS[intensity]),
             "guidance": plans.DEFAULT_GUIDANCE[intensity],
+            "offered": [
+                e.title(language) for e in plans.exercises_for(practice_id, intensity, "other")
+            ],
         }
         for intensity in Intensity
     ]
-    ctx = {"own": own, "defaults": defaults, "can_edit": request.user.role == "admin"}
+    rules = [
+        {"kinds": [Kind(k).label for k in rule.kinds], "reason": pick(rule.reason, language)}
+        for rule in suggestions.rules()
+    ]
+    ctx = {
+        "own": own,
+        "defaults": defaults,
+        "rules": rules,
+        "can_edit": request.user.role == "admin",
+    }
     return render(request, "care/plans.html", ctx)
 
 

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy
 from tend.care.models import AftercarePlan, Intensity, Session
 from tend.clients.models import Client
 from tend.clients.zone import client_zone
+from tend.integration import library
+from tend.integration.models import Exercise
 from tend.lib.schedule import QuietHours, due_times
 
 # Denser early after deeper work: hours after the session.
@@ -44,6 +46,14 @@ DEFAULT_GUIDANCE = {
         "to be contacted."
     ),
 }
+
+# When a practice chose no practices for a plan: the kinds offered first, by intensity.
+DEFAULT_KINDS: dict[str, tuple[str, ...]] = {
+    Intensity.GENTLE: ("ripples", "reflect", "body"),
+    Intensity.MODERATE: ("body", "rest", "ripples", "reflect"),
+    Intensity.INTENSE: ("pause", "rest", "basics", "body"),
+}
+OFFERED = 2  # practices offered with a session: one or two, never a list to get through
 
 MAX_CHECKINS = 12
 MAX_HOURS = 24 * 60
@@ -81,12 +91,31 @@ def plan_for(practice_id: int, intensity: str, modality: str, language: str) -> 
 def guidance_for(session: Session, language: str) -> str:
     """What the client reads about the days after this session, in their language."""
     if session.guidance:
-        return session.guidance
+        return str(session.guidance)
     own = practice_plan(session.practice_id, session.intensity, session.modality)
     if own is not None and own.guidance_in(language):
         return own.guidance_in(language)
     with translation.override(language):
         return str(DEFAULT_GUIDANCE[Intensity(session.intensity)])
+
+
+def exercises_for(practice_id: int, intensity: str, modality: str) -> list[Exercise]:
+    """The one or two practices that go with a session of this kind: those the practice
+    chose for its plan, else the library's that suit it, each of a different kind."""
+    own = practice_plan(practice_id, intensity, modality)
+    if own is not None:
+        chosen = list(own.exercises.filter(retired=False).order_by("minutes", "key"))
+        if chosen:
+            return chosen[:OFFERED]
+    fitting = library.fitting(practice_id, intensity, modality)
+    offered: list[Exercise] = []
+    for kind in DEFAULT_KINDS[intensity]:
+        offered += [e for e in fitting if e.kind == kind][:1]
+    return offered[:OFFERED]
+
+
+def session_exercises(session: Session) -> list[Exercise]:
+    return exercises_for(session.practice_id, session.intensity, session.modality)
 
 
 _TOKEN = re.compile(r"^\+?\s*(\d{1,4})\s*([hd])$")

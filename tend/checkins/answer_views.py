@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_POST
 
-from tend.checkins import answer_links, services
+from tend.checkins import answer_links, offered, services
 from tend.checkins.answer_links import AnswerLink, LinkProblem
 from tend.checkins.forms import CheckInForm
 from tend.checkins.models import CheckIn, QuickAnswer, State
@@ -86,6 +86,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             "recorded": True,
             "again": tap is Tap.CHANGED,
             "form": _form(checkin),
+            "suggested": offered.after(checkin, by_link=True),
         }
         return render(request, "checkins/answer.html", ctx)
 
@@ -105,7 +106,9 @@ def answer_more(request: HttpRequest, token: str) -> HttpResponse:
             ctx = {"checkin": checkin, "token": token, "recorded": False, "form": form}
             return render(request, "checkins/answer.html", ctx, status=400)
         services.checkin_answer(client=checkin.client, data=form.cleaned_data, checkin=checkin)
-        return render(request, "checkins/answer_thanks.html", {"checkin": checkin})
+        suggested = offered.after(checkin, by_link=True)
+        ctx = {"checkin": checkin, "suggested": suggested}
+        return render(request, "checkins/answer_thanks.html", ctx)
 
 
 @require_POST

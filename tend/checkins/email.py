@@ -18,6 +18,7 @@ from tend.care import plans
 from tend.checkins import answer_links
 from tend.checkins.models import CheckIn, QuickAnswer
 from tend.clients import email_links
+from tend.integration import links as practice_links
 from tend.lib import emails
 from tend.notify import mime, outbox
 from tend.notify.outbox import message_id
@@ -28,7 +29,9 @@ def _slot(name: str) -> str:
 
 
 @functools.lru_cache(maxsize=32)
-def _skeleton(language: str, reminder: bool, with_guidance: bool) -> tuple[str, str, str]:
+def _skeleton(
+    language: str, reminder: bool, with_guidance: bool, practices: int
+) -> tuple[str, str, str]:
     """Subject, text and HTML with a stand-in for every per-message value."""
     with translation.override(language):
         answers = [
@@ -42,6 +45,14 @@ def _skeleton(language: str, reminder: bool, with_guidance: bool) -> tuple[str, 
             "practitioner": {"name": _slot("practitioner")},
             "reminder": reminder,
             "guidance": _slot("guidance") if with_guidance else "",
+            "practices": [
+                {
+                    "title": _slot(f"p{n}title"),
+                    "summary": _slot(f"p{n}summary"),
+                    "url": _slot(f"p{n}url"),
+                }
+                for n in range(practices)
+            ],
             "answers": answers,
             "more_url": _slot("more"),
             "quiet_url": _slot("quiet"),
@@ -68,6 +79,9 @@ def build(checkin: CheckIn, *, reminder: bool = False) -> bytes:
     guidance = ""
     if checkin.sequence == 1 and checkin.session is not None and not reminder:
         guidance = plans.guidance_for(checkin.session, language)
+    offered = []
+    if checkin.session is not None and not reminder:
+        offered = plans.session_exercises(checkin.session)
     stop_url = email_links.url(client.pk, email_links.STOP)
     values = {
         "client": client.name,
@@ -78,7 +92,12 @@ def build(checkin: CheckIn, *, reminder: bool = False) -> bytes:
         "stop": stop_url,
         **{value: answer_links.answer_url(checkin.pk, value) for value in QuickAnswer.values},
     }
-    subject, text, html = _skeleton(language, reminder, bool(guidance))
+    for n, exercise in enumerate(offered):
+        words = exercise.words(language)
+        values[f"p{n}title"] = str(words.get("title", ""))
+        values[f"p{n}summary"] = str(words.get("summary", ""))
+        values[f"p{n}url"] = practice_links.practice_url(client.pk, exercise.pk)
+    subject, text, html = _skeleton(language, reminder, bool(guidance), len(offered))
     escaped: dict[str, str] = {name: str(escape(value)) for name, value in values.items()}
     escaped["guidance"] = linebreaksbr(guidance, autoescape=True)
     headers = {

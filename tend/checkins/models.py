@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from tend.care.models import Session
 from tend.clients.models import Client
+from tend.journal.models import Entry
 from tend.lib.fields import EncryptedTextField
 from tend.practices.models import Practice
 
@@ -179,13 +180,17 @@ class CheckIn(models.Model):
 
 
 class Reply(models.Model):
-    """A practitioner's words back to a client: about a check-in, or about an alert that has
-    none (a silence). Shown to the client in Tend and emailed."""
+    """A practitioner's words back to a client: about a check-in, a shared journal entry, or
+    an alert that has neither (a silence). Shown to the client in Tend and emailed."""
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="replies")
     checkin = models.ForeignKey(
         CheckIn, on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    # Or about a journal entry the client shared.
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
     )
     practitioner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

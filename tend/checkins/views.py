@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tend.care import plans
 from tend.care.models import Session
-from tend.checkins import selectors, services
+from tend.checkins import offered, selectors, services
 from tend.checkins.forms import CheckInForm, ClientReplyForm
 from tend.checkins.models import CheckIn, ClientReply, Reply, State
 from tend.clients.client_views import client_required
@@ -52,18 +52,20 @@ def home_page(
     # Replies about no check-in (after a silence, say) are shown on their own.
     letters = (
         tenancy.scoped(request, Reply)
-        .filter(checkin=None)
+        .filter(checkin=None, entry=None)  # those about an entry are under it, in the journal
         .select_related("practitioner")
         .prefetch_related("answers")
         .order_by("-created_at")[:5]
     )
     latest = services.latest_session(request.client)  # type: ignore[attr-defined]
     guidance = plans.guidance_for(latest, request.LANGUAGE_CODE) if latest else ""
+    offered_now = offered.for_session(latest, request.LANGUAGE_CODE)
     ctx = {
         "form": form,
         "note_session": note_session,
         "recent": recent,
         "guidance": guidance,
+        "offered": offered_now,
         "waiting": services.open_checkin(request.client),  # type: ignore[attr-defined]
         "letters": letters,
         "answer_form": answer_form or ClientReplyForm(),
@@ -89,8 +91,9 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 @client_required
 def thanks(request: HttpRequest, checkin_id: int) -> HttpResponse:
-    checkin = tenancy.get_or_404(request, CheckIn, pk=checkin_id)
-    return render(request, "checkins/thanks.html", {"checkin": checkin})
+    checkin = tenancy.get_or_404(request, CheckIn.objects.select_related("client"), pk=checkin_id)
+    ctx = {"checkin": checkin, "suggested": offered.after(checkin)}
+    return render(request, "checkins/thanks.html", ctx)
 
 
 @client_required

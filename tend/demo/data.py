@@ -16,6 +16,10 @@ from tend.checkins import followup
 from tend.checkins.models import CheckIn, Emotion, QuickAnswer, Sensation, State
 from tend.clients import links
 from tend.clients.models import Client
+from tend.integration import library
+from tend.integration.models import ExerciseDone
+from tend.journal import services as journal
+from tend.journal.models import Entry
 from tend.practices.models import Practice, Practitioner
 
 PRACTICE_NAME = "Willow Street Practice (demo)"
@@ -66,6 +70,63 @@ CHECKIN_NOTES = {
     "en": ["Slept a lot. Feeling lighter.", "Cried in the car, then felt calmer.", ""],
     "es": ["Dormí mucho. Me siento más ligera.", "Lloré en el coche y luego me calmé.", ""],
 }
+
+
+# Journal entries and ripples: (kind, words, shared), by language.
+JOURNAL = {
+    "en": [
+        ("ripple", "My sister called and I didn't brace myself. Just listened.", True),
+        (
+            "free",
+            "The tightness came back at work, but I put a hand on my chest and it eased. "
+            "Small, but I noticed it.",
+            True,
+        ),
+        ("ripple", "Took the long way home and didn't check my phone once.", False),
+        (
+            "free",
+            "I keep thinking about what we said about the part that keeps watch. "
+            "It is tired. So am I, in a good way today.",
+            False,
+        ),
+    ],
+    "es": [
+        ("ripple", "Mi madre me criticó y esta vez no me defendí: respiré y ya.", True),
+        (
+            "free",
+            "Hoy lloré un rato en la ducha y después me sentí más ligera. "
+            "Creo que algo se está soltando.",
+            True,
+        ),
+        ("ripple", "Dije que no a una cena sin sentirme culpable.", False),
+        (
+            "free",
+            "Escribo esto solo para mí: todavía me cuesta confiar, pero menos que antes.",
+            False,
+        ),
+    ],
+}
+
+
+def _journal_and_practices(rng: random.Random, now: dt.datetime, client: Client) -> None:
+    """A few practices done, and private and shared entries, over the last ten days."""
+    offered = library.fitting(client.practice_id, "moderate", "other")
+    done = [
+        ExerciseDone(
+            practice_id=client.practice_id,
+            client=client,
+            exercise=rng.choice(offered),
+            at=now - dt.timedelta(days=rng.randint(0, 9), hours=rng.randint(0, 12)),
+        )
+        for _ in range(rng.randint(1, 4))
+    ]
+    ExerciseDone.objects.bulk_create(done)
+    for days, (kind, words, shared) in zip((8, 5, 3, 1), JOURNAL[client.language], strict=True):
+        at = now - dt.timedelta(days=days, hours=rng.randint(1, 10))
+        entry = journal.write(client, words, kind=kind)
+        Entry.objects.filter(pk=entry.pk).update(
+            created_at=at, shared_at=at + dt.timedelta(minutes=5) if shared else None
+        )
 
 
 def demo_practitioner() -> Practitioner | None:
@@ -121,6 +182,9 @@ def demo_create(*, reset: bool = False, seed: int = 7) -> bool:
         if latest is not None:
             alerts.raise_for_answer(latest)
     alerts.silent_after_intense(now)
+    for client, spec in zip(clients, CLIENTS, strict=True):
+        if spec.state in ("steady", "stirred", "unmet"):
+            _journal_and_practices(rng, now, client)
     return True
 
 

@@ -51,7 +51,7 @@ def own_plan(alice: Practitioner) -> AftercarePlan:
         intensity="intense",
         modality="breathwork",
         hours=[2, 24, 96],
-        guidance_en="Breathe slowly and let the day be small.",
+        guidance={"en": "Breathe slowly and let the day be small."},
     )
 
 
@@ -84,11 +84,10 @@ def plan_form(**changes: str) -> dict[str, str]:
 
 
 def plans() -> list[tuple[Any, ...]]:
-    return list(
-        AftercarePlan.objects.order_by("pk").values_list(
-            "practice_id", "intensity", "modality", "hours", "guidance_en", "guidance_es"
-        )
-    )
+    return [
+        (p.practice_id, p.intensity, p.modality, p.hours, p.guidance)
+        for p in AftercarePlan.objects.order_by("pk")
+    ]
 
 
 # Reading
@@ -155,8 +154,10 @@ def test_an_admin_writes_a_plan_and_the_next_session_follows_it(
             "moderate",
             "",
             [3, 24, 72],
-            "Go slowly; small shifts count.",
-            "Ve despacio; los pequeños cambios cuentan.",
+            {
+                "en": "Go slowly; small shifts count.",
+                "es": "Ve despacio; los pequeños cambios cuentan.",
+            },
         )
     ]
     page = text(as_admin.get("/sessions/plans/"))
@@ -189,7 +190,10 @@ def test_an_admin_edits_a_plan(
     assert response["Location"] == "/sessions/plans/"
     own_plan.refresh_from_db()
     assert own_plan.hours == [1, 12, 48]
-    assert own_plan.guidance_en == "Go slowly; small shifts count."
+    assert own_plan.guidance == {
+        "en": "Go slowly; small shifts count.",
+        "es": "Ve despacio; los pequeños cambios cuentan.",
+    }
     assert AftercarePlan.objects.count() == 1
 
 

@@ -131,3 +131,25 @@ def test_the_demo_welcome_lines_give_working_sign_in_links() -> None:
         http = HttpClient()
         assert http.post(url)["Location"] == "/c/"
         assert http.get("/c/").status_code == 200
+
+
+def test_demo_clients_have_practices_done_and_private_and_shared_entries_and_ripples() -> None:
+    from tend.integration.models import ExerciseDone
+    from tend.journal.models import Entry
+
+    run_demo()
+
+    ana = Practitioner.objects.get()
+    assert ExerciseDone.objects.count() >= 5
+    entries = Entry.objects.all()
+    assert entries.filter(shared_at__isnull=True).exists()
+    assert entries.filter(shared_at__isnull=False).exists()
+    assert entries.filter(kind="ripple").exists()
+    lucia = Client.objects.get(name="Lucía Fernández")
+    http = HttpClient()
+    http.force_login(ana)
+    page = http.get(f"/clients/{lucia.pk}/").content.decode()
+    assert "Compartido desde su diario" not in page  # Ana reads in English
+    assert "Shared from their journal" in page
+    assert "Hoy lloré un rato en la ducha" in page
+    assert "Escribo esto solo para mí" not in page  # private stays private

@@ -113,8 +113,9 @@ def tap(http: HttpClient, url: str) -> Any:
 
 
 def answer_links(inbox: Inbox, message: EmailMessage) -> dict[str, str]:
-    """The email's one-tap links by their answer, plus "more", "quiet" and "stop"."""
-    urls = inbox.links(message)
+    """The email's one-tap links by their answer, plus "more", "quiet" and "stop" (the
+    practices it offers, under /p/, aside)."""
+    urls = [url for url in inbox.links(message) if "/p/" not in url]
     assert len(urls) == len(QuickAnswer) + 3, urls
     named = dict(zip(QuickAnswer.values, urls, strict=False))
     named["more"], named["quiet"], named["stop"] = urls[len(QuickAnswer) :]
@@ -494,8 +495,7 @@ def test_the_practices_own_words_reach_the_client_in_their_language(
         practice=alice.practice,
         intensity="moderate",
         hours=[2, 24],
-        guidance_en="Keep the evening slow.",
-        guidance_es="Que la tarde sea lenta.",
+        guidance={"en": "Keep the evening slow.", "es": "Que la tarde sea lenta."},
     )
     session = log(as_alice, carmen, NOW, intensity="moderate")
 
@@ -505,6 +505,37 @@ def test_the_practices_own_words_reach_the_client_in_their_language(
     [message] = smtp_inbox.to("carmen@example.com")
     assert "Que la tarde sea lenta." in smtp_inbox.text(message)
     assert "Keep the evening slow." not in smtp_inbox.text(message)
+
+
+def test_each_check_in_email_carries_the_plans_practices_one_tap_away(
+    clock: Any, alice: Practitioner, as_alice: HttpClient, carmen: Client, smtp_inbox: Inbox
+) -> None:
+    from tend.integration.models import Exercise, ExerciseDone
+
+    chosen = Exercise.objects.get(practice=None, key="a-slow-walk")
+    plan = AftercarePlan.objects.create(
+        practice=alice.practice, intensity="moderate", hours=[2, 24]
+    )
+    plan.exercises.set([chosen])
+    session = log(as_alice, carmen, NOW, intensity="moderate")
+
+    for checkin in CheckIn.objects.filter(session=session).order_by("sequence"):
+        clock.move_to(checkin.due_at)
+        dispatch()
+    first, second = smtp_inbox.to("carmen@example.com")
+
+    title = chosen.words("es")["title"]
+    for message in (first, second):
+        assert "Algo para hoy, si te ayuda" in smtp_inbox.text(message)
+        assert title in smtp_inbox.text(message)
+        assert title in html.unescape(smtp_inbox.html(message))
+    [link] = [url for url in smtp_inbox.links(first) if "/p/" in url]
+    phone = HttpClient()  # not signed in
+    opened = phone.get(path_of(link))
+    assert opened.status_code == 200
+    assert title in text(opened)
+    phone.post(path_of(link))
+    assert ExerciseDone.objects.filter(client=carmen, exercise=chosen).count() == 1
 
 
 def test_guidance_written_for_the_session_is_what_the_client_reads(

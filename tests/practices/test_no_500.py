@@ -51,6 +51,9 @@ from tend.checkins import answer_links
 from tend.checkins.models import CheckIn, State
 from tend.clients import email_links, links
 from tend.clients.models import Client, SignInLink
+from tend.integration import links as practice_links
+from tend.integration.models import Exercise
+from tend.journal import services as journal
 from tend.practices.models import Practitioner
 from tend.safety.models import CrisisLine
 from tests import factories
@@ -326,7 +329,12 @@ def seed(practitioner: Practitioner) -> tuple[dict[str, int], list[str]]:
     line = CrisisLine.objects.create(practice=practitioner.practice, name="Line", phone="116 123")
     reply = alert_services.reply(client, practitioner, "Thinking of you.", checkin=answered)
     answer = alert_services.client_wrote_back(reply, "Thank you.")
+    entry = journal.write(client, "A ripple today.", kind="ripple", share=True)
+    exercise = Exercise.objects.filter(practice=None).first()
+    assert exercise is not None
     ids = {
+        "entry_id": entry.pk,
+        "exercise_id": exercise.pk,
         "reply_id": reply.pk,
         "answer_id": answer.pk,
         "client_id": client.pk,
@@ -341,6 +349,7 @@ def seed(practitioner: Practitioner) -> tuple[dict[str, int], list[str]]:
     urls.append(answer_links.answer_url(answered.pk, "tender"))  # answered already
     urls.append(email_links.url(client.pk, email_links.STOP))
     urls.append(email_links.url(client.pk, email_links.QUIET_DAY))
+    urls.append(practice_links.practice_url(client.pk, exercise.pk))
     urls.append(links.link_create(client=client))
     used = links.link_create(client=client)
     assert isinstance(links.link_redeem(urlsplit(used).path.split("/")[-2]), Client)

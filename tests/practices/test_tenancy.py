@@ -1,7 +1,8 @@
-"""Nobody sees or changes another practice's clients, sessions, check-ins or plans.
+"""Nobody sees or changes another practice's clients, sessions, check-ins, plans, journal
+entries or own practices, and no client another client's.
 
-The matrix below lists every URL that names a client, a session, a check-in or an aftercare
-plan. Adding such a
+The matrix below lists every URL that names a client, a session, a check-in, an aftercare
+plan, a journal entry or a practice (exercise). Adding such a
 URL to the URLconf without adding it here fails `test_every_url_naming_a_record_is_in_the_matrix`.
 """
 
@@ -25,6 +26,9 @@ from tend.alerts.models import Alert, AlertEvent, Kind, Level
 from tend.care.models import AftercarePlan, Session
 from tend.checkins.models import CheckIn, ClientReply, Reply
 from tend.clients.models import Client, SignInLink
+from tend.integration.models import Exercise, ExerciseDone
+from tend.journal import services as journal
+from tend.journal.models import Entry
 from tend.practices import tenancy
 from tend.practices.models import Practitioner
 from tests import factories
@@ -42,6 +46,8 @@ RECORD_KWARGS = {
     "alert_id": "alert",
     "reply_id": "reply",
     "answer_id": "client_reply",
+    "entry_id": "entry",
+    "exercise_id": "exercise",
 }
 
 
@@ -112,7 +118,10 @@ class Route:
     name: str
     post: Callable[[World], dict[str, str]] | None = None
     get: bool = True
-    audience: str = "practitioner"  # or "client": a signed-in client's own page
+    # "practitioner"; "client": a signed-in client's own page (another client is kept out);
+    # "practice client": open to every client of the practice (one of Bob's is kept out).
+    audience: str = "practitioner"
+    use: str = ""  # which record, when not the usual one for its kind (a private entry)
 
     @property
     def record(self) -> str:
@@ -124,7 +133,8 @@ class Route:
         return next(p for n, p in url_patterns() if n == self.name)
 
     def url(self, world: World) -> str:
-        return reverse(self.name, kwargs={self.record: world.records[RECORD_KWARGS[self.record]]})
+        key = self.use or RECORD_KWARGS[self.record]
+        return reverse(self.name, kwargs={self.record: world.records[key]})
 
 
 MATRIX = [
@@ -145,6 +155,12 @@ MATRIX = [
     Route("alerts:reply_about_alert", post=reply_form, get=False),
     Route("checkins:answer_reply", post=client_reply_form, get=False, audience="client"),
     Route("checkins:wrote_back", audience="client"),
+    Route("journal:share", post=nothing, get=False, audience="client", use="private_entry"),
+    Route("journal:unshare", post=nothing, get=False, audience="client"),
+    Route("alerts:entry_seen", post=nothing, get=False),
+    Route("alerts:entry_reply", post=reply_form, get=False),
+    Route("integration:practice", audience="practice client"),
+    Route("integration:done", post=nothing, get=False, audience="practice client"),
 ]
 
 
@@ -196,7 +212,22 @@ def world(alice: Practitioner, bob: Practitioner, carmen: Client) -> World:
     alert_services.open_alert(carmen, Kind.ACTIVATION, Level.NORMAL, {"activation": 9})
     reply = alert_services.reply(carmen, alice, "How are you today?")
     answer = alert_services.client_wrote_back(reply, "A little better, thank you.")
+    # A private entry to share and a shared one to take back, see and answer: the routes
+    # name the one their owner can use.
+    factories.ClientFactory(practitioner=bob, name="Erin Elsewhere")  # a client of Bob's
+    private = journal.write(carmen, "Kept for myself.")
+    shared = journal.write(carmen, "For Alice to read.", share=True)
+    own = Exercise.objects.create(
+        practice=alice.practice,
+        key="alices-walk",
+        kind="rest",
+        intensities=["gentle"],
+        text={"en": {"title": "Alice's walk", "summary": "A walk.", "steps": ["Walk."]}},
+    )
     w.records = {
+        "entry": shared.pk,
+        "private_entry": private.pk,
+        "exercise": own.pk,
         "reply": reply.pk,
         "client_reply": answer.pk,
         "alert": in_hand.pk,
@@ -212,13 +243,13 @@ def everything() -> dict[str, list[dict[str, Any]]]:
     """Every row a request could touch, as plain values (encrypted text decrypted)."""
     models = (
         *(Client, Session, CheckIn, SignInLink, AftercarePlan),
-        *(Alert, AlertEvent, Reply, ClientReply),
+        *(Alert, AlertEvent, Reply, ClientReply, Entry, Exercise, ExerciseDone),
     )
     return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
 
 
 def owner(world: World, route: Route) -> HttpClient:
-    if route.audience == "client":
+    if route.audience in ("client", "practice client"):
         return signed_in_as(world.carmen)
     http = HttpClient()
     http.force_login(world.alice)
@@ -226,9 +257,12 @@ def owner(world: World, route: Route) -> HttpClient:
 
 
 def intruder(world: World, route: Route) -> HttpClient:
-    """Bob for practitioner pages; for a client's own page, another client of Alice's."""
+    """Bob for practitioner pages; for a client's own page, another client of Alice's; for
+    a page every client of the practice may open, a client of Bob's."""
     if route.audience == "client":
         return signed_in_as(world.dana)
+    if route.audience == "practice client":
+        return signed_in_as(Client.objects.get(name="Erin Elsewhere"))
     http = HttpClient()
     http.force_login(world.bob)
     return http
