@@ -27,6 +27,7 @@ urlpatterns = [
     path("sessions/", include("tend.care.urls")),
     path("alerts/", include("tend.alerts.urls")),
     path("practice/", include("tend.alerts.settings_urls")),
+    path("library/", include("tend.integration.manage_urls")),
     path("c/", include("tend.clients.client_urls")),
     path("", include((checkins_pages, "checkins"))),
     path("", include("tend.safety.urls")),

@@ -9,23 +9,10 @@ from tend.clients.models import Client
 from tend.integration.models import Exercise
 from tend.lib.fields import EncryptedJSONField, EncryptedTextField
 from tend.lib.languages import pick
+from tend.lib.session_kinds import Intensity, Modality
+
+__all__ = ["AftercarePlan", "Intensity", "Modality", "Session"]
 from tend.practices.models import Practice
-
-
-class Modality(models.TextChoices):
-    TALK_THERAPY = "talk_therapy", _("Talk therapy")
-    COACHING = "coaching", _("Coaching")
-    BODYWORK = "bodywork", _("Bodywork")
-    ENERGY_WORK = "energy_work", _("Energy work")
-    BREATHWORK = "breathwork", _("Breathwork")
-    CEREMONY = "ceremony", _("Ceremony or psychedelic integration")
-    OTHER = "other", _("Other")
-
-
-class Intensity(models.TextChoices):
-    GENTLE = "gentle", _("Gentle")
-    MODERATE = "moderate", _("Moderate")
-    INTENSE = "intense", _("Intense")
 
 
 class Session(models.Model):

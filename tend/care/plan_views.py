@@ -70,6 +70,7 @@ def _edit(request: PractitionerRequest, plan: AftercarePlan) -> HttpResponse:
         plan = form.save(commit=False)
         plan.hours = form.cleaned_data["hours_text"]
         plan.save()
+        form.save_m2m()  # the practices chosen for it
         messages.success(request, _("Plan saved. New sessions will follow it."))
         return redirect("care:plans")
     return render(request, "care/plan_form.html", {"form": form, "plan": plan})

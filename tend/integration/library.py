@@ -17,17 +17,10 @@ from django.db.models import Q, QuerySet
 
 from tend.integration.models import Exercise, Kind
 from tend.lib.languages import codes
+from tend.lib.session_kinds import Intensity, Modality
 
-INTENSITIES = ("gentle", "moderate", "intense")
-MODALITIES = (
-    "talk_therapy",
-    "coaching",
-    "bodywork",
-    "energy_work",
-    "breathwork",
-    "ceremony",
-    "other",
-)
+INTENSITIES = tuple(Intensity.values)
+MODALITIES = tuple(Modality.values)
 TITLE_MAX, SUMMARY_MAX, STEPS_MAX = 60, 160, 7
 
 
@@ -35,8 +28,10 @@ class BadPractice(ValueError):
     """A practice's definition Tend cannot use; the message names the problem."""
 
 
-def check(data: dict[str, Any], name: str) -> dict[str, Any]:
-    """The practice in `data`, checked; `name` says where it came from in any message."""
+def check(data: dict[str, Any], name: str, every_language: bool = True) -> dict[str, Any]:
+    """The practice in `data`, checked; `name` says where it came from in any message.
+    Tend's own speak every language; a practice's own need at least one (a client reads
+    the nearest there is)."""
 
     def bad(problem: str) -> BadPractice:
         return BadPractice(f"{name}: {problem}")
@@ -54,9 +49,13 @@ def check(data: dict[str, Any], name: str) -> dict[str, Any]:
     texts = {}
     for code in codes():
         words = data.get(code)
+        if words is None and not every_language:
+            continue
         if not isinstance(words, dict):
             raise bad(f"no words in language {code!r}")
         texts[code] = _words(words, f"[{code}]", bad)
+    if not texts:
+        raise bad("no words in any language")
     if len({len(words["steps"]) for words in texts.values()}) > 1:
         raise bad("every language needs the same number of steps")
     return {

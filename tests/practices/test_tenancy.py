@@ -95,6 +95,17 @@ def plan_form(world: World) -> dict[str, str]:
     }
 
 
+def exercise_form(world: World) -> dict[str, str]:
+    return {
+        "kind": "rest",
+        "minutes": "3",
+        "intensities": "gentle",
+        "title_en": "A slower walk",
+        "summary_en": "Walk at half your usual pace.",
+        "steps_en": "Go outside.\nWalk slowly.",
+    }
+
+
 def nothing(world: World) -> dict[str, str]:
     return {}
 
@@ -161,6 +172,8 @@ MATRIX = [
     Route("alerts:entry_reply", post=reply_form, get=False),
     Route("integration:practice", audience="practice client"),
     Route("integration:done", post=nothing, get=False, audience="practice client"),
+    Route("library:edit", post=exercise_form),
+    Route("library:remove", post=nothing),
 ]
 
 
