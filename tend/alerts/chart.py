@@ -43,20 +43,41 @@ def describe(values: Sequence[tuple[dt.datetime, int]], since: dt.datetime | Non
     }
 
 
+def _sessions_said(sessions: Sequence[dt.datetime]) -> str:
+    if not sessions:
+        return ""
+    language = translation.get_language()
+    days = ", ".join(_day(timezone.localdate(at), language) for at in sessions)
+    return " " + _("Sessions on %(days)s.") % {"days": days}
+
+
 def activation_svg(
-    values: Sequence[tuple[dt.datetime, int]], since: dt.datetime | None, threshold: int, uid: str
+    values: Sequence[tuple[dt.datetime, int]],
+    since: dt.datetime | None,
+    threshold: int,
+    uid: str,
+    sessions: Sequence[dt.datetime] = (),
+    end: dt.datetime | None = None,
 ) -> SafeString:
-    """Answers (time, activation 0-10), oldest first, as an accessible SVG sparkline.
+    """Answers (time, activation 0-10), oldest first, as an accessible SVG sparkline; with
+    `sessions`, each session is a vertical mark, and the chart runs from `since` to `end`.
 
     Coordinates are written here, not by the template, so no locale turns "12.5" into
     "12,5" and the page stays cheap to render whatever the number of points.
     """
     start = since or values[0][0]
-    per_second = (WIDTH - 2 * PAD) / max((values[-1][0] - start).total_seconds(), 1.0)
+    finish = end or values[-1][0]
+    per_second = (WIDTH - 2 * PAD) / max((finish - start).total_seconds(), 1.0)
+    marks = "".join(
+        f'<line x1="{x}" x2="{x}" y1="0" y2="{HEIGHT}" class="chart-session"/>'
+        for at in sessions
+        if start <= at <= finish
+        for x in [f"{PAD + per_second * (at - start).total_seconds():.1f}"]
+    )
     # Every value below is a number or a fixed word made here; only the title is text.
     points, circles = [], []
     for at, value in values:
-        if len(values) == 1:
+        if len(values) == 1 and not sessions:
             x = f"{WIDTH / 2:.1f}"
         else:
             x = f"{PAD + per_second * max((at - start).total_seconds(), 0):.1f}"
@@ -67,10 +88,10 @@ def activation_svg(
     line = f'<polyline points="{" ".join(points)}" class="chart-line"/>' if len(points) > 1 else ""
     ty = _y_text(threshold)
     uid = escape(uid)
-    title = escape(describe(values, since))
+    title = escape(describe(values, since) + _sessions_said(sessions))
     return SafeString(
         f'<svg width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-labelledby="{uid}"><title id="{uid}">{title}</title>'
         f'<line x1="0" x2="{WIDTH}" y1="{ty}" y2="{ty}" class="chart-threshold"/>'
-        f"{line}{''.join(circles)}</svg>"
+        f"{marks}{line}{''.join(circles)}</svg>"
     )

@@ -18,7 +18,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tend.alerts import queue, reasons, services, words
+from tend.alerts import overview, queue, reasons, services, words
 from tend.alerts.forms import AcknowledgeForm, ReplyForm, ResolveForm
 from tend.alerts.models import Alert, AlertState
 from tend.checkins import selectors
@@ -242,7 +242,7 @@ def reply(request: PractitionerRequest, checkin_id: int) -> HttpResponse:
 @login_required
 def client_detail(request: PractitionerRequest, client_id: int) -> HttpResponse:
     client = tenancy.get_or_404(
-        request, Client.objects.select_related("practitioner"), pk=client_id
+        request, Client.objects.select_related("practitioner", "practice"), pk=client_id
     )
     alerts = [
         (alert, reasons.reason(alert))
@@ -257,6 +257,9 @@ def client_detail(request: PractitionerRequest, client_id: int) -> HttpResponse:
         "has_open_alerts": any(a.state == AlertState.OPEN for a, _reason in alerts),
         "replies": selectors.recent_replies(client),
         "shared": _shared_entries(client),
+        "overview": overview.since_last_session(
+            client, request.LANGUAGE_CODE, client.practice.activation_threshold
+        ),
     }
     return render(request, "alerts/client.html", ctx)
 
