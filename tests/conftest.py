@@ -86,3 +86,12 @@ def signed_in_as(client: Client) -> HttpClient:
 @pytest.fixture
 def as_carmen(carmen: Client) -> HttpClient:
     return signed_in_as(carmen)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_offered_practices() -> None:
+    """The email builder keeps the practices a kind of session offers for a minute; ids are
+    reused from one test's database to the next, so each test starts without them."""
+    from tend.checkins import email
+
+    email._offered.clear()

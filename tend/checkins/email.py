@@ -8,6 +8,7 @@ them in (tend/notify/mime.py writes the MIME).
 from __future__ import annotations
 
 import functools
+import time
 
 from django.conf import settings
 from django.template.defaultfilters import linebreaksbr
@@ -15,6 +16,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from tend.care import plans
+from tend.care.models import Session
 from tend.checkins import answer_links
 from tend.checkins.models import CheckIn, QuickAnswer
 from tend.clients import email_links
@@ -67,6 +69,30 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return template
 
 
+# The practices a kind of session offers, by (practice, intensity, modality, language): a
+# worker sends thousands of emails for a handful of plans, and a plan changed is offered
+# within a minute.
+OFFERED_SECONDS = 60.0
+_offered: dict[tuple[int, str, str, str], tuple[float, list[tuple[int, str, str]]]] = {}
+
+
+def offered(session: Session, language: str) -> list[tuple[int, str, str]]:
+    """(id, title, summary) of the practices that go with this session, in `language`."""
+    key = (session.practice_id, session.intensity, session.modality, language)
+    now = time.monotonic()
+    cached = _offered.get(key)
+    if cached is not None and now - cached[0] < OFFERED_SECONDS:
+        return cached[1]
+    found = []
+    for exercise in plans.session_exercises(session):
+        words = exercise.words(language)
+        found.append((exercise.pk, str(words.get("title", "")), str(words.get("summary", ""))))
+    if len(_offered) > 1_000:
+        _offered.clear()
+    _offered[key] = (now, found)
+    return found
+
+
 def key(checkin: CheckIn, *, reminder: bool) -> str:
     """The delivery key of a check-in's email, or of its reminder."""
     return f"{'reminder' if reminder else 'checkin'}:{checkin.pk}"
@@ -79,9 +105,9 @@ def build(checkin: CheckIn, *, reminder: bool = False) -> bytes:
     guidance = ""
     if checkin.sequence == 1 and checkin.session is not None and not reminder:
         guidance = plans.guidance_for(checkin.session, language)
-    offered = []
+    practices = []
     if checkin.session is not None and not reminder:
-        offered = plans.session_exercises(checkin.session)
+        practices = offered(checkin.session, language)
     stop_url = email_links.url(client.pk, email_links.STOP)
     values = {
         "client": client.name,
@@ -92,12 +118,11 @@ def build(checkin: CheckIn, *, reminder: bool = False) -> bytes:
         "stop": stop_url,
         **{value: answer_links.answer_url(checkin.pk, value) for value in QuickAnswer.values},
     }
-    for n, exercise in enumerate(offered):
-        words = exercise.words(language)
-        values[f"p{n}title"] = str(words.get("title", ""))
-        values[f"p{n}summary"] = str(words.get("summary", ""))
-        values[f"p{n}url"] = practice_links.practice_url(client.pk, exercise.pk)
-    subject, text, html = _skeleton(language, reminder, bool(guidance), len(offered))
+    for n, (exercise_id, title, summary) in enumerate(practices):
+        values[f"p{n}title"] = title
+        values[f"p{n}summary"] = summary
+        values[f"p{n}url"] = practice_links.practice_url(client.pk, exercise_id)
+    subject, text, html = _skeleton(language, reminder, bool(guidance), len(practices))
     escaped: dict[str, str] = {name: str(escape(value)) for name, value in values.items()}
     escaped["guidance"] = linebreaksbr(guidance, autoescape=True)
     headers = {
