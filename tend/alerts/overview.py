@@ -33,6 +33,16 @@ class Overview:
     def is_quiet(self) -> bool:
         return not (self.checkins or self.practices or self.shared)
 
+    @property
+    def events(self) -> list[tuple[dt.datetime, str, object]]:
+        """Everything in these days as (when, kind, row), newest first."""
+        rows: list[tuple[dt.datetime, str, object]] = [
+            *((c.answered_at, "checkin", c) for c in self.checkins if c.answered_at),
+            *((d.at, "practice", d) for d in self.practices),
+            *((e.created_at, "entry", e) for e in self.shared),
+        ]
+        return sorted(rows, key=lambda row: row[0], reverse=True)
+
 
 def since_last_session(client: Client, language: str, threshold: int) -> Overview:
     now = timezone.now()

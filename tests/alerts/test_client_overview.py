@@ -62,6 +62,8 @@ def test_the_days_since_the_session_with_what_happened_in_them(
     assert part.count("Did the practice") == 1
     assert f"Did the practice “{pause.title('en')}”" in part
     assert "Shared a ripple · I let the phone ring out." in part
+    # One line, newest first: the ripple today, the practice yesterday, the check-in before.
+    assert part.index("Shared a ripple") < part.index("Did the practice") < part.index("Check-in:")
     assert "Only mine" not in page
     raw = as_alice.get(f"/clients/{dana.pk}/").content.decode()
     svg = raw.split('id="overview-chart-', 1)[1].split("</svg>", 1)[0]
