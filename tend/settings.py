@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "tend.integration",
     "tend.care",
     "tend.journal",
+    "tend.assessments",
     "tend.checkins",
     "tend.notify",
     "tend.safety",

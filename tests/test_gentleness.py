@@ -22,6 +22,9 @@ WORDS = [
     r"días perdidos",
     r"insignias?",
     r"no rompas",
+    r"behind",
+    r"level up",
+    r"atrasad[oa]s?",
 ]
 PATTERN = re.compile(r"\b(" + "|".join(WORDS) + r")\b", re.IGNORECASE)
 
@@ -42,6 +45,7 @@ def sources() -> list[Path]:
     found = [p for p in TEND.rglob("templates/**/*") if p.suffix in (".html", ".txt")]
     found += list((TEND / "locale").rglob("*.po"))
     found += list((TEND / "integration" / "data").rglob("*.toml"))
+    found.append(TEND / "assessments" / "data" / "measures" / "ladder.toml")  # ours, not published
     return sorted(found)
 
 

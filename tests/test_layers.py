@@ -21,6 +21,7 @@ ORDER = [
     "integration",
     "care",
     "journal",
+    "assessments",
     "checkins",
     "alerts",
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AssessmentsConfig(AppConfig):
+    name = "tend.assessments"
+    verbose_name = "Questionnaires and the Ladder of Healing"
