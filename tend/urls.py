@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("tend.safety.urls")),
     path("", include("tend.integration.urls")),
     path("", include("tend.journal.urls")),
+    path("", include("tend.assessments.urls")),
 ]
 
 handler400 = "tend.practices.errors.bad_request"

@@ -17,6 +17,8 @@ def reason(alert: Alert) -> str:
 def reason_for(kind: str, level: str, detail: dict[str, Any] | None) -> str:
     detail = detail or {}
     if kind == Kind.SAFETY:
+        if detail.get("measure"):
+            return _("answered a questionnaire's question on thoughts of death or self-harm")
         if detail.get("entry"):
             if level == Level.URGENT:
                 return _("shared a journal entry with words that may mean danger")

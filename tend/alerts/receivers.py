@@ -9,6 +9,8 @@ from typing import Any
 from django.dispatch import receiver
 
 from tend.alerts import services
+from tend.assessments import signals as assessments
+from tend.assessments.models import Administration
 from tend.checkins import signals as checkins
 from tend.checkins.models import CheckIn
 from tend.journal import signals as journal
@@ -23,3 +25,8 @@ def raise_for_answer(sender: Any, checkin: CheckIn, **kwargs: Any) -> None:
 @receiver(journal.shared)
 def raise_for_entry(sender: Any, entry: Entry, **kwargs: Any) -> None:
     services.raise_for_entry(entry)
+
+
+@receiver(assessments.answered)
+def raise_for_questionnaire(sender: Any, administration: Administration, **kwargs: Any) -> None:
+    services.raise_for_questionnaire(administration)

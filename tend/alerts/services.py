@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tend.alerts import escalation, signals
 from tend.alerts.models import Alert, AlertEvent, AlertState, Kind, Level
+from tend.assessments.models import Administration
 from tend.care.models import Intensity, Session
 from tend.checkins.models import CheckIn, ClientReply, Reply, State
 from tend.clients.models import Client
@@ -94,6 +95,17 @@ def raise_for_entry(entry: Entry) -> Alert | None:
     level = Level.URGENT if entry.safety_level == "urgent" else Level.NORMAL
     detail = {"screen": entry.safety_level, "entry": entry.pk}
     return open_alert(entry.client, Kind.SAFETY, level, detail, at=entry.shared_at)
+
+
+def raise_for_questionnaire(administration: Administration) -> Alert | None:
+    """A critical item answered above its lowest option (PHQ-9's ninth) is urgent, exactly
+    as urgent words are. The alert names the questionnaire, never the answers."""
+    if not administration.flags:
+        return None
+    detail = {"measure": administration.slug, "items": list(administration.flags)}
+    return open_alert(
+        administration.client, Kind.SAFETY, Level.URGENT, detail, at=administration.answered_at
+    )
 
 
 def open_alert(

@@ -21,6 +21,8 @@ from django.views.decorators.http import require_POST
 from tend.alerts import overview, queue, reasons, services, words
 from tend.alerts.forms import AcknowledgeForm, ReplyForm, ResolveForm
 from tend.alerts.models import Alert, AlertState
+from tend.assessments import results
+from tend.assessments import services as services_questionnaires
 from tend.checkins import selectors
 from tend.checkins.forms import ClientReplyForm
 from tend.checkins.models import CheckIn, Reply, State
@@ -257,6 +259,8 @@ def client_detail(request: PractitionerRequest, client_id: int) -> HttpResponse:
         "has_open_alerts": any(a.state == AlertState.OPEN for a, _reason in alerts),
         "replies": selectors.recent_replies(client),
         "shared": _shared_entries(client),
+        "questionnaires": results.for_client(client, request.LANGUAGE_CODE),
+        "can_send": services_questionnaires.offered_choices(request.LANGUAGE_CODE),
         "overview": overview.since_last_session(
             client, request.LANGUAGE_CODE, client.practice.activation_threshold
         ),

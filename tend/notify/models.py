@@ -34,6 +34,7 @@ class Delivery(models.Model):
         REMINDER = "reminder"
         ALERT = "alert"
         REPLY = "reply"
+        QUESTIONNAIRE = "survey"  # a questionnaire
         SIGN_IN = "sign_in"
         INVITATION = "invitation"
         ACCOUNT = "account"  # anything sent through Django's mail API (password reset)

@@ -46,6 +46,9 @@ from django.utils.http import urlsafe_base64_encode
 import tend
 from tend.alerts import services as alert_services
 from tend.alerts.models import Kind, Level
+from tend.assessments import links as questionnaire_links
+from tend.assessments import scoring
+from tend.assessments.models import Administration
 from tend.care.models import AftercarePlan, Session
 from tend.checkins import answer_links
 from tend.checkins.models import CheckIn, State
@@ -332,7 +335,11 @@ def seed(practitioner: Practitioner) -> tuple[dict[str, int], list[str]]:
     entry = journal.write(client, "A ripple today.", kind="ripple", share=True)
     exercise = Exercise.objects.filter(practice=None).first()
     assert exercise is not None
+    asked = Administration.objects.create(
+        practice=practitioner.practice, client=client, slug="phq9"
+    )
     ids = {
+        "administration_id": asked.pk,
         "entry_id": entry.pk,
         "exercise_id": exercise.pk,
         "reply_id": reply.pk,
@@ -350,6 +357,7 @@ def seed(practitioner: Practitioner) -> tuple[dict[str, int], list[str]]:
     urls.append(email_links.url(client.pk, email_links.STOP))
     urls.append(email_links.url(client.pk, email_links.QUIET_DAY))
     urls.append(practice_links.practice_url(client.pk, exercise.pk))
+    urls.append(questionnaire_links.answer_url(asked.pk))
     urls.append(links.link_create(client=client))
     used = links.link_create(client=client)
     assert isinstance(links.link_redeem(urlsplit(used).path.split("/")[-2]), Client)
@@ -437,6 +445,8 @@ def world(alice: Practitioner, carmen: Client, bob: Practitioner, smtp_inbox: In
             "practitioner": alice,
             "practitioner_name": alice.name,
             "user": alice,
+            "definition": scoring.builtins()["phq9"],
+            "language": "en",
         },
     )
 

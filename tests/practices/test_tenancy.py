@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from tend.alerts import services as alert_services
 from tend.alerts.models import Alert, AlertEvent, Kind, Level
+from tend.assessments.models import Administration
 from tend.care.models import AftercarePlan, Session
 from tend.checkins.models import CheckIn, ClientReply, Reply
 from tend.clients.models import Client, SignInLink
@@ -47,6 +48,7 @@ RECORD_KWARGS = {
     "reply_id": "reply",
     "answer_id": "client_reply",
     "entry_id": "entry",
+    "administration_id": "administration",
     "exercise_id": "exercise",
 }
 
@@ -104,6 +106,14 @@ def exercise_form(world: World) -> dict[str, str]:
         "summary_en": "Walk at half your usual pace.",
         "steps_en": "Go outside.\nWalk slowly.",
     }
+
+
+def who5_answers(world: World) -> dict[str, str]:
+    return {f"item_{n}": "3" for n in range(1, 6)}
+
+
+def send_who5(world: World) -> dict[str, str]:
+    return {"slug": "who5"}
 
 
 def nothing(world: World) -> dict[str, str]:
@@ -173,6 +183,8 @@ MATRIX = [
     Route("integration:practice", audience="practice client"),
     Route("integration:done", post=nothing, get=False, audience="practice client"),
     Route("library:edit", post=exercise_form),
+    Route("assessments:mine", post=who5_answers, audience="client"),
+    Route("assessments:send", post=send_who5, get=False),
     Route("library:remove", post=nothing),
 ]
 
@@ -237,7 +249,9 @@ def world(alice: Practitioner, bob: Practitioner, carmen: Client) -> World:
         intensities=["gentle"],
         text={"en": {"title": "Alice's walk", "summary": "A walk.", "steps": ["Walk."]}},
     )
+    asked = Administration.objects.create(practice=alice.practice, client=carmen, slug="who5")
     w.records = {
+        "administration": asked.pk,
         "entry": shared.pk,
         "private_entry": private.pk,
         "exercise": own.pk,
@@ -256,7 +270,7 @@ def everything() -> dict[str, list[dict[str, Any]]]:
     """Every row a request could touch, as plain values (encrypted text decrypted)."""
     models = (
         *(Client, Session, CheckIn, SignInLink, AftercarePlan),
-        *(Alert, AlertEvent, Reply, ClientReply, Entry, Exercise, ExerciseDone),
+        *(Alert, AlertEvent, Reply, ClientReply, Entry, Exercise, ExerciseDone, Administration),
     )
     return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
 

@@ -1,0 +1,106 @@
+"""Giving a client a questionnaire, and keeping their answers with the score.
+
+A practitioner sends one by email (through the outbox, in the same transaction); the client
+answers from the email's signed link or in Tend; the ladder quiz a client can begin
+themselves. Answering sends `signals.answered`, which opens an urgent alert when a critical
+item was answered above 0.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from tend.assessments import links, signals
+from tend.assessments.models import Administration
+from tend.assessments.scoring import Definition, builtins, score
+from tend.clients.models import Client
+from tend.lib.languages import pick
+from tend.notify import outbox
+from tend.notify.models import Delivery
+from tend.practices.models import Practitioner
+
+LADDER = "ladder"
+
+
+def definition(slug: str) -> Definition:
+    return builtins()[slug]
+
+
+def offered() -> list[Definition]:
+    """What a practitioner can send, in a steady order: the measures, then the ladder."""
+    return sorted(builtins().values(), key=lambda d: (d.slug == LADDER, d.slug))
+
+
+def offered_choices(language: str) -> list[tuple[str, str]]:
+    """(slug, title) of every questionnaire a practitioner can send."""
+    return [(d.slug, str(pick(d.title, language))) for d in offered()]
+
+
+def send(client: Client, slug: str, practitioner: Practitioner) -> Administration:
+    """Ask `client` to answer `slug` now: an email with a link that needs no sign-in."""
+    asked = definition(slug)
+    language = client.language
+    with transaction.atomic():
+        administration = Administration.objects.create(
+            practice_id=client.practice_id,
+            client=client,
+            slug=slug,
+            version=asked.version,
+            sent_by=practitioner,
+        )
+        outbox.email(
+            "assessments/emails/ask",
+            to=client.email,
+            language=language,
+            context={
+                "client_name": client.name,
+                "practitioner_name": practitioner.name,
+                "title": pick(asked.title, language),
+                "items": len(asked.items),
+                "url": links.answer_url(administration.pk),
+            },
+            kind=Delivery.Kind.QUESTIONNAIRE,
+            key=f"questionnaire:{administration.pk}",
+            practice_id=client.practice_id,
+            client_id=client.pk,
+        )
+    return administration
+
+
+def begin(client: Client, slug: str = LADDER) -> Administration:
+    """A questionnaire the client starts themselves (the ladder quiz)."""
+    return Administration(
+        practice_id=client.practice_id,
+        client=client,
+        slug=slug,
+        version=definition(slug).version,
+    )
+
+
+def answer(administration: Administration, answers: list[int]) -> bool:
+    """Score and keep the answers. False if it was answered already (nothing changes)."""
+    result = score(administration.slug, answers)
+    now = timezone.now()
+    with transaction.atomic():
+        fields = {
+            "answers": answers,
+            "total": result.total,
+            "scaled": result.scaled,
+            "band": result.band,
+            "flags": list(result.flags),
+            "answered_at": now,
+        }
+        if administration.pk is None:
+            for name, value in fields.items():
+                setattr(administration, name, value)
+            administration.save()
+        else:
+            updated = Administration.objects.filter(
+                pk=administration.pk, answered_at__isnull=True
+            ).update(**fields)
+            if not updated:
+                return False
+            administration.refresh_from_db()
+        signals.answered.send(sender=Administration, administration=administration)
+    return True

@@ -1,0 +1,117 @@
+"""Answering a questionnaire (from an email's link, or signed in), the ladder quiz a client
+can take at any time, and a practitioner sending one."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tend.assessments import links, services
+from tend.assessments.forms import AnswersForm
+from tend.assessments.models import Administration
+from tend.assessments.scoring import builtins
+from tend.clients.client_views import client_required
+from tend.clients.models import Client
+from tend.lib.languages import pick
+from tend.practices import tenancy
+from tend.practices.requests import PractitionerRequest
+
+
+def _answer(request: HttpRequest, administration: Administration) -> HttpResponse:
+    """The questionnaire, or, once answered, what it means: shared by every way in."""
+    client = administration.client
+    language = client.language
+    definition = builtins()[administration.slug]
+    if administration.is_answered:  # a second send changes nothing, and says so
+        return _result(request, administration, again=request.method == "POST")
+    form = AnswersForm(
+        request.POST if request.method == "POST" else None,
+        definition=definition,
+        language=language,
+    )
+    if request.method == "POST" and form.is_valid():
+        services.answer(administration, form.answers())
+        # The answers are kept: the page after is the result, safe to reload.
+        if request.path == reverse("assessments:ladder"):
+            return redirect("assessments:mine", administration.pk)
+        return redirect(request.path)
+    ctx = {
+        "form": form,
+        "title": pick(definition.title, language),
+        "instructions": pick(definition.instructions, language),
+        "attribution": pick(definition.attribution or {}, language),
+        "practitioner": client.practitioner.name,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "assessments/answer.html", ctx, status=status)
+
+
+def _result(
+    request: HttpRequest, administration: Administration, again: bool = False
+) -> HttpResponse:
+    definition = builtins()[administration.slug]
+    language = administration.client.language
+    rung = next((b for b in definition.bands if b.key == administration.band), None)
+    ctx = {
+        "administration": administration,
+        "client": administration.client,
+        "title": pick(definition.title, language),
+        "is_ladder": administration.slug == services.LADDER,
+        "rung": pick(rung.text, language) if rung else "",
+        "about": pick(rung.about or {}, language) if rung else "",
+        "again": again,
+    }
+    return render(request, "assessments/result.html", ctx)
+
+
+def by_link(request: HttpRequest, token: str) -> HttpResponse:
+    found = links.read(token)
+    administration = (
+        Administration.objects.select_related("client__practitioner").filter(pk=found).first()
+        if found is not None
+        else None
+    )
+    if administration is None:
+        return render(request, "assessments/link_problem.html", status=404)
+    with translation.override(administration.client.language):
+        response = _answer(request, administration)
+        response["Content-Language"] = administration.client.language
+        return response
+
+
+@client_required
+def mine(request: HttpRequest, administration_id: int) -> HttpResponse:
+    administration = tenancy.get_or_404(
+        request, Administration.objects.select_related("client__practitioner"), pk=administration_id
+    )
+    return _answer(request, administration)
+
+
+@client_required
+def ladder(request: HttpRequest) -> HttpResponse:
+    client: Client = request.client  # type: ignore[attr-defined]
+    return _answer(request, services.begin(client))
+
+
+@require_POST
+@login_required
+def send(request: PractitionerRequest, client_id: int) -> HttpResponse:
+    client = tenancy.get_or_404(request, Client, pk=client_id)
+    slug = request.POST.get("slug", "")
+    if slug not in builtins():
+        messages.error(request, _("Choose a questionnaire to send."))
+    else:
+        services.send(client, slug, request.user)
+        title = pick(builtins()[slug].title, request.LANGUAGE_CODE)
+        messages.success(
+            request,
+            _("“%(title)s” is on its way to %(name)s by email.")
+            % {"title": title, "name": client.name},
+        )
+    return redirect("clients:detail", client.pk)
