@@ -23,6 +23,7 @@ from tend.alerts.forms import AcknowledgeForm, ReplyForm, ResolveForm
 from tend.alerts.models import Alert, AlertState
 from tend.assessments import results
 from tend.assessments import services as services_questionnaires
+from tend.assessments.forms import AssignForm
 from tend.checkins import selectors
 from tend.checkins.forms import ClientReplyForm
 from tend.checkins.models import CheckIn, Reply, State
@@ -260,7 +261,10 @@ def client_detail(request: PractitionerRequest, client_id: int) -> HttpResponse:
         "replies": selectors.recent_replies(client),
         "shared": _shared_entries(client),
         "questionnaires": results.for_client(client, request.LANGUAGE_CODE),
-        "can_send": services_questionnaires.offered_choices(request.LANGUAGE_CODE),
+        "assign_form": AssignForm(
+            choices=services_questionnaires.offered_choices(request.LANGUAGE_CODE)
+        ),
+        "assignments": results.active_assignments(client, request.LANGUAGE_CODE),
         "overview": overview.since_last_session(
             client, request.LANGUAGE_CODE, client.practice.activation_threshold
         ),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tend.assessments.models import Assignment
+from tend.assessments.rhythm import MAX_EVERY, Rhythm
 from tend.assessments.scoring import Definition
 from tend.lib.languages import pick
 
@@ -30,3 +34,83 @@ class AnswersForm(forms.Form):
 
     def answers(self) -> list[int]:
         return [self.cleaned_data[f"item_{item.key}"] for item in self.definition.items]
+
+
+WEEKDAYS = (
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+)
+
+
+class AssignForm(forms.Form):
+    """Which questionnaire, and when: once now, after every session, or on a rhythm."""
+
+    slug = forms.ChoiceField(
+        label=_("Questionnaire"),
+        error_messages={
+            "required": _("Choose a questionnaire to send."),
+            "invalid_choice": _("Choose a questionnaire to send."),
+        },
+    )
+    when = forms.ChoiceField(
+        label=_("When"),
+        choices=Assignment.When.choices,
+        initial=Assignment.When.ONCE,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    every = forms.IntegerField(
+        label=_("Every"), min_value=1, max_value=MAX_EVERY, initial=2, required=False
+    )
+    unit = forms.ChoiceField(
+        label=_("Days or weeks"),
+        choices=(("weeks", _("weeks")), ("days", _("days"))),
+        required=False,
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("On these days (weeks only; none: the first day's)"),
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    at = forms.TimeField(label=_("At, on the client's clock"), initial="10:00", required=False)
+    first = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    last = forms.DateField(
+        label=_("Until (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].choices = choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean()
+        if data is None or self.errors:
+            return data
+        data["when"] = data.get("when") or Assignment.When.ONCE
+        if data["when"] != Assignment.When.RHYTHM:
+            return data
+        if not data.get("every") or not data.get("unit"):
+            raise forms.ValidationError(_("Say how often: every how many days or weeks."))
+        if data.get("weekdays") and data["unit"] != "weeks":
+            raise forms.ValidationError(_("Days of the week go with a rhythm in weeks."))
+        first = data.get("first") or timezone.localdate()
+        if data.get("last") and data["last"] < first:
+            raise forms.ValidationError(_("The last day is before the first."))
+        self.rhythm = Rhythm(
+            every=data["every"],
+            unit=data["unit"],
+            at=data.get("at") or dt.time(10, 0),
+            first=first,
+            last=data.get("last"),
+            weekdays=tuple(data.get("weekdays") or ()),
+        )
+        return data

@@ -3,11 +3,12 @@ whether the change from the one before is more than measurement error."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from tend.assessments.models import Administration
+from tend.assessments.models import Administration, Assignment
 from tend.assessments.scoring import builtins, reliable_change
 from tend.clients.models import Client
 from tend.lib.languages import pick
@@ -69,3 +70,28 @@ def _change(
         if change.index > 0
         else _("reliably lower than the one before")
     )
+
+
+@dataclass(frozen=True)
+class Asked:
+    assignment: Assignment
+    title: str
+    next_due: dt.datetime | None
+
+
+def active_assignments(client: Client, language: str) -> list[Asked]:
+    """What is still being asked of the client, and when it next goes."""
+    found = []
+    for assignment in Assignment.objects.filter(client=client, stopped_at=None):
+        definition = builtins().get(assignment.slug)
+        waiting = (
+            assignment.given.filter(sent_at=None, cancelled_at=None).order_by("due_at").first()
+        )
+        found.append(
+            Asked(
+                assignment,
+                str(pick(definition.title, language)) if definition else assignment.slug,
+                waiting.due_at if waiting else None,
+            )
+        )
+    return found

@@ -8,6 +8,9 @@ item was answered above 0.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -39,33 +42,48 @@ def offered_choices(language: str) -> list[tuple[str, str]]:
 
 def send(client: Client, slug: str, practitioner: Practitioner) -> Administration:
     """Ask `client` to answer `slug` now: an email with a link that needs no sign-in."""
-    asked = definition(slug)
-    language = client.language
     with transaction.atomic():
+        now = timezone.now()
         administration = Administration.objects.create(
             practice_id=client.practice_id,
             client=client,
             slug=slug,
-            version=asked.version,
+            version=definition(slug).version,
             sent_by=practitioner,
+            sent_at=now,
+            remind_at=now + REMIND_AFTER(),
         )
-        outbox.email(
-            "assessments/emails/ask",
-            to=client.email,
-            language=language,
-            context={
-                "client_name": client.name,
-                "practitioner_name": practitioner.name,
-                "title": pick(asked.title, language),
-                "items": len(asked.items),
-                "url": links.answer_url(administration.pk),
-            },
-            kind=Delivery.Kind.QUESTIONNAIRE,
-            key=f"questionnaire:{administration.pk}",
-            practice_id=client.practice_id,
-            client_id=client.pk,
-        )
+        email(administration)
     return administration
+
+
+def REMIND_AFTER() -> dt.timedelta:
+    return dt.timedelta(hours=settings.CHECKIN_REMIND_AFTER_HOURS)
+
+
+def email(administration: Administration, *, reminder: bool = False) -> None:
+    """Write the questionnaire's email (or its one reminder) to the outbox."""
+    client = administration.client
+    asked = definition(administration.slug)
+    language = client.language
+    name = client.practitioner.name
+    outbox.email(
+        "assessments/emails/ask",
+        to=client.email,
+        language=language,
+        context={
+            "client_name": client.name,
+            "practitioner_name": name,
+            "title": pick(asked.title, language),
+            "items": len(asked.items),
+            "url": links.answer_url(administration.pk),
+            "reminder": reminder,
+        },
+        kind=Delivery.Kind.QUESTIONNAIRE,
+        key=f"questionnaire{'-reminder' if reminder else ''}:{administration.pk}",
+        practice_id=client.practice_id,
+        client_id=client.pk,
+    )
 
 
 def begin(client: Client, slug: str = LADDER) -> Administration:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("c/questionnaires/<int:administration_id>/", views.mine, name="mine"),
     path("c/ladder/", views.ladder, name="ladder"),
     path("questionnaires/send/<int:client_id>/", views.send, name="send"),
+    path("questionnaires/stop/<int:assignment_id>/", views.stop, name="stop"),
 ]

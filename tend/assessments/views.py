@@ -12,9 +12,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tend.assessments import links, services
-from tend.assessments.forms import AnswersForm
-from tend.assessments.models import Administration
+from tend.assessments import links, schedule, services
+from tend.assessments.forms import AnswersForm, AssignForm
+from tend.assessments.models import Administration, Assignment
 from tend.assessments.scoring import builtins
 from tend.clients.client_views import client_required
 from tend.clients.models import Client
@@ -103,15 +103,30 @@ def ladder(request: HttpRequest) -> HttpResponse:
 @login_required
 def send(request: PractitionerRequest, client_id: int) -> HttpResponse:
     client = tenancy.get_or_404(request, Client, pk=client_id)
-    slug = request.POST.get("slug", "")
-    if slug not in builtins():
-        messages.error(request, _("Choose a questionnaire to send."))
-    else:
-        services.send(client, slug, request.user)
-        title = pick(builtins()[slug].title, request.LANGUAGE_CODE)
-        messages.success(
-            request,
-            _("“%(title)s” is on its way to %(name)s by email.")
-            % {"title": title, "name": client.name},
-        )
+    form = AssignForm(request.POST, choices=services.offered_choices(request.LANGUAGE_CODE))
+    if not form.is_valid():
+        for problem in [*form.non_field_errors(), *(e for f in form.errors.values() for e in f)]:
+            messages.error(request, problem)
+        return redirect("clients:detail", client.pk)
+    data = form.cleaned_data
+    title = pick(builtins()[data["slug"]].title, request.LANGUAGE_CODE)
+    rhythm = getattr(form, "rhythm", None)
+    schedule.assign(client, data["slug"], request.user, data["when"], rhythm)
+    said = {
+        Assignment.When.ONCE: _("“%(title)s” is on its way to %(name)s by email."),
+        Assignment.When.AFTER_SESSION: _(
+            "%(name)s will be asked “%(title)s” the day after each session."
+        ),
+        Assignment.When.RHYTHM: _("%(name)s will be asked “%(title)s” on the rhythm you chose."),
+    }[data["when"]]
+    messages.success(request, said % {"title": title, "name": client.name})
     return redirect("clients:detail", client.pk)
+
+
+@require_POST
+@login_required
+def stop(request: PractitionerRequest, assignment_id: int) -> HttpResponse:
+    assignment = tenancy.get_or_404(request, Assignment, pk=assignment_id)
+    schedule.stop(assignment)
+    messages.success(request, _("Stopped. Nothing more will be sent for it."))
+    return redirect("clients:detail", assignment.client_id)

@@ -21,6 +21,7 @@ from django.db import DatabaseError, close_old_connections, connection
 
 from tend.alerts import escalation, reachability
 from tend.alerts import services as alert_services
+from tend.assessments import schedule as questionnaires
 from tend.checkins import dispatch
 from tend.checkins.dispatch import Dispatcher
 from tend.checkins.models import CheckIn
@@ -99,6 +100,8 @@ class Loop:
         try:
             found = self.checkins.send_due() > 0
             found |= self.checkins.send_reminders() > 0
+            found |= questionnaires.send_due() > 0
+            found |= questionnaires.send_reminders() > 0
             found |= drain.run(self.worker, self.sender, self.stopped.is_set) > 0
         except MailDown as trouble:
             if self.mail_down_since is None:

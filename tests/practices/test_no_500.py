@@ -48,7 +48,7 @@ from tend.alerts import services as alert_services
 from tend.alerts.models import Kind, Level
 from tend.assessments import links as questionnaire_links
 from tend.assessments import scoring
-from tend.assessments.models import Administration
+from tend.assessments.models import Administration, Assignment
 from tend.care.models import AftercarePlan, Session
 from tend.checkins import answer_links
 from tend.checkins.models import CheckIn, State
@@ -338,7 +338,11 @@ def seed(practitioner: Practitioner) -> tuple[dict[str, int], list[str]]:
     asked = Administration.objects.create(
         practice=practitioner.practice, client=client, slug="phq9"
     )
+    assignment = Assignment.objects.create(
+        practice=practitioner.practice, client=client, slug="who5", when="rhythm"
+    )
     ids = {
+        "assignment_id": assignment.pk,
         "administration_id": asked.pk,
         "entry_id": entry.pk,
         "exercise_id": exercise.pk,
@@ -446,6 +450,7 @@ def world(alice: Practitioner, carmen: Client, bob: Practitioner, smtp_inbox: In
             "practitioner_name": alice.name,
             "user": alice,
             "definition": scoring.builtins()["phq9"],
+            "choices": [("phq9", "PHQ-9"), ("who5", "WHO-5")],
             "language": "en",
         },
     )

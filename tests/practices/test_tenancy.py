@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from tend.alerts import services as alert_services
 from tend.alerts.models import Alert, AlertEvent, Kind, Level
-from tend.assessments.models import Administration
+from tend.assessments.models import Administration, Assignment
 from tend.care.models import AftercarePlan, Session
 from tend.checkins.models import CheckIn, ClientReply, Reply
 from tend.clients.models import Client, SignInLink
@@ -49,6 +49,7 @@ RECORD_KWARGS = {
     "answer_id": "client_reply",
     "entry_id": "entry",
     "administration_id": "administration",
+    "assignment_id": "assignment",
     "exercise_id": "exercise",
 }
 
@@ -185,6 +186,7 @@ MATRIX = [
     Route("library:edit", post=exercise_form),
     Route("assessments:mine", post=who5_answers, audience="client"),
     Route("assessments:send", post=send_who5, get=False),
+    Route("assessments:stop", post=nothing, get=False),
     Route("library:remove", post=nothing),
 ]
 
@@ -250,8 +252,12 @@ def world(alice: Practitioner, bob: Practitioner, carmen: Client) -> World:
         text={"en": {"title": "Alice's walk", "summary": "A walk.", "steps": ["Walk."]}},
     )
     asked = Administration.objects.create(practice=alice.practice, client=carmen, slug="who5")
+    rhythm = Assignment.objects.create(
+        practice=alice.practice, client=carmen, slug="who5", when="rhythm", created_by=alice
+    )
     w.records = {
         "administration": asked.pk,
+        "assignment": rhythm.pk,
         "entry": shared.pk,
         "private_entry": private.pk,
         "exercise": own.pk,
@@ -271,6 +277,7 @@ def everything() -> dict[str, list[dict[str, Any]]]:
     models = (
         *(Client, Session, CheckIn, SignInLink, AftercarePlan),
         *(Alert, AlertEvent, Reply, ClientReply, Entry, Exercise, ExerciseDone, Administration),
+        Assignment,
     )
     return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
 
