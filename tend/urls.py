@@ -12,6 +12,7 @@ from tend.clients import urls as clients_urls
 clients_pages = [
     path("", checkins.client_list, name="list"),
     path("<int:client_id>/", alerts.client_detail, name="detail"),
+    path("<int:client_id>/brief/", alerts.client_brief, name="brief"),
     *clients_urls.urlpatterns,
 ]
 checkins_pages = [

@@ -43,7 +43,7 @@ def describe(values: Sequence[tuple[dt.datetime, int]], since: dt.datetime | Non
     }
 
 
-def _sessions_said(sessions: Sequence[dt.datetime]) -> str:
+def sessions_said(sessions: Sequence[dt.datetime]) -> str:
     if not sessions:
         return ""
     language = translation.get_language()
@@ -88,10 +88,59 @@ def activation_svg(
     line = f'<polyline points="{" ".join(points)}" class="chart-line"/>' if len(points) > 1 else ""
     ty = _y_text(threshold)
     uid = escape(uid)
-    title = escape(describe(values, since) + _sessions_said(sessions))
+    title = escape(describe(values, since) + sessions_said(sessions))
     return SafeString(
         f'<svg width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-labelledby="{uid}"><title id="{uid}">{title}</title>'
         f'<line x1="0" x2="{WIDTH}" y1="{ty}" y2="{ty}" class="chart-threshold"/>'
         f"{marks}{line}{''.join(circles)}</svg>"
+    )
+
+
+TREND_WIDTH, TREND_HEIGHT = 240, 60
+
+
+def trend_svg(
+    points: Sequence[tuple[dt.datetime, float]],
+    low: float,
+    high: float,
+    boundaries: Sequence[float],
+    sessions: Sequence[dt.datetime],
+    uid: str,
+    title: str,
+) -> SafeString:
+    """A questionnaire's scores over time (oldest first), between `low` and `high`, with a
+    dashed line at each band boundary and a dotted one at each session."""
+    start = min([points[0][0], *sessions])
+    finish = max([points[-1][0], *sessions])
+    span = max((finish - start).total_seconds(), 1.0)
+
+    def x(at: dt.datetime) -> str:
+        if len(points) == 1 and not sessions:
+            return f"{TREND_WIDTH / 2:.1f}"
+        return f"{PAD + (TREND_WIDTH - 2 * PAD) * (at - start).total_seconds() / span:.1f}"
+
+    def y(value: float) -> str:
+        share = (value - low) / (high - low) if high > low else 0
+        return f"{TREND_HEIGHT - PAD - (TREND_HEIGHT - 2 * PAD) * share:.1f}"
+
+    lines = "".join(
+        f'<line x1="0" x2="{TREND_WIDTH}" y1="{y(b)}" y2="{y(b)}" class="chart-threshold"/>'
+        for b in boundaries
+    )
+    marks = "".join(
+        f'<line x1="{x(at)}" x2="{x(at)}" y1="0" y2="{TREND_HEIGHT}" class="chart-session"/>'
+        for at in sessions
+    )
+    coords = [f"{x(at)},{y(v)}" for at, v in points]
+    line = f'<polyline points="{" ".join(coords)}" class="chart-line"/>' if len(coords) > 1 else ""
+    dots = "".join(
+        f'<circle cx="{c.split(",")[0]}" cy="{c.split(",")[1]}" r="3" class="chart-dot"/>'
+        for c in coords
+    )
+    uid = escape(uid)
+    return SafeString(
+        f'<svg width="{TREND_WIDTH}" height="{TREND_HEIGHT}" viewBox="0 0 {TREND_WIDTH} '
+        f'{TREND_HEIGHT}" role="img" aria-labelledby="{uid}"><title id="{uid}">'
+        f"{escape(title)}</title>{lines}{marks}{line}{dots}</svg>"
     )

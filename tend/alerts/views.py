@@ -18,7 +18,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tend.alerts import overview, queue, reasons, services, words
+from tend.alerts import brief, overview, queue, reasons, services, words
 from tend.alerts.forms import AcknowledgeForm, ReplyForm, ResolveForm
 from tend.alerts.models import Alert, AlertState
 from tend.assessments import results
@@ -261,6 +261,7 @@ def client_detail(request: PractitionerRequest, client_id: int) -> HttpResponse:
         "replies": selectors.recent_replies(client),
         "shared": _shared_entries(client),
         "questionnaires": results.for_client(client, request.LANGUAGE_CODE),
+        "trends": brief.trends(client, request.LANGUAGE_CODE),
         "assign_form": AssignForm(
             choices=services_questionnaires.offered_choices(request.LANGUAGE_CODE)
         ),
@@ -309,6 +310,16 @@ def entry_reply(request: PractitionerRequest, entry_id: int) -> HttpResponse:
             _("Sent. %(name)s will find it in Tend and by email.") % {"name": entry.client.name},
         )
     return redirect(reverse("clients:detail", args=[entry.client_id]) + f"#entry-{entry.pk}")
+
+
+@login_required
+def client_brief(request: PractitionerRequest, client_id: int) -> HttpResponse:
+    """One page to read (or print) before a session with the client."""
+    client = tenancy.get_or_404(
+        request, Client.objects.select_related("practitioner", "practice"), pk=client_id
+    )
+    ctx = {"brief": brief.for_client(client, request.LANGUAGE_CODE), "client": client}
+    return render(request, "alerts/brief.html", ctx)
 
 
 @login_required

@@ -161,6 +161,7 @@ class Route:
 
 MATRIX = [
     Route("clients:detail"),
+    Route("clients:brief"),
     Route("clients:edit", post=client_form),
     Route("clients:invite", post=nothing, get=False),
     Route("care:add", post=session_form),
