@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from tend.alerts import chart, overview, reasons
 from tend.alerts.models import Alert
-from tend.assessments import results
+from tend.assessments import catalogue, results
 from tend.assessments.models import Administration
 from tend.assessments.scoring import builtins
 from tend.care.models import Session
@@ -21,7 +21,7 @@ from tend.checkins.models import CheckIn
 from tend.clients.models import Client
 from tend.lib.languages import pick
 
-LADDER = "ladder"
+LADDER = catalogue.LADDER
 TREND_DAYS = 365
 
 
@@ -53,7 +53,7 @@ def trends(client: Client, language: str) -> list[Trend]:
     latest = {r.administration.slug: r for r in reversed(results.for_client(client, language))}
     found = []
     for slug, result in sorted(latest.items()):
-        definition = builtins().get(slug)
+        definition = catalogue.definition(client.practice_id, slug)
         if definition is None:
             continue
         scaled = definition.band_on == "scaled"

@@ -263,7 +263,9 @@ def client_detail(request: PractitionerRequest, client_id: int) -> HttpResponse:
         "questionnaires": results.for_client(client, request.LANGUAGE_CODE),
         "trends": brief.trends(client, request.LANGUAGE_CODE),
         "assign_form": AssignForm(
-            choices=services_questionnaires.offered_choices(request.LANGUAGE_CODE)
+            choices=services_questionnaires.offered_choices(
+                client.practice_id, request.LANGUAGE_CODE
+            )
         ),
         "assignments": results.active_assignments(client, request.LANGUAGE_CODE),
         "overview": overview.since_last_session(

@@ -9,9 +9,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tend.assessments.models import Assignment
+from tend.assessments.catalogue import read
+from tend.assessments.models import Assignment, Questionnaire
 from tend.assessments.rhythm import MAX_EVERY, Rhythm
-from tend.assessments.scoring import Definition
+from tend.assessments.scoring import BadDefinition, Definition, builtins
 from tend.lib.languages import pick
 
 
@@ -114,3 +115,92 @@ class AssignForm(forms.Form):
             weekdays=tuple(data.get("weekdays") or ()),
         )
         return data
+
+
+EXAMPLE = """slug = "sleep3"
+version = 1
+scoring = "sum"
+
+[en]
+title = "Three questions about sleep"
+instructions = "Thinking of the last week:"
+
+[[options]]
+value = 0
+en = "Not at all"
+
+[[options]]
+value = 1
+en = "Some nights"
+
+[[options]]
+value = 2
+en = "Most nights"
+
+[[items]]
+key = "1"
+en = "I found it hard to fall asleep"
+
+[[items]]
+key = "2"
+en = "I woke up and couldn't get back to sleep"
+
+[[items]]
+key = "3"
+en = "I woke up rested"
+reverse = true
+
+[[bands]]
+key = "settled"
+min = 0
+max = 2
+en = "Settled"
+
+[[bands]]
+key = "unsettled"
+min = 3
+max = 6
+en = "Unsettled"
+"""
+
+
+class QuestionnaireForm(forms.Form):
+    """A practice's own questionnaire, written as TOML in the form of Tend's own."""
+
+    text = forms.CharField(
+        label=_("The questionnaire, as TOML"),
+        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
+        max_length=60_000,
+        help_text=_(
+            "Items, answer options with values, reverse-scored and critical items, scoring "
+            "(sum or scaled), bands with labels, and the words in each language you work in. "
+            "The example shows the form; Tend's own are in tend/assessments/data/measures/."
+        ),
+        error_messages={"required": _("Write the questionnaire, or start from the example.")},
+    )
+
+    def __init__(
+        self, *args: Any, practice_id: int, editing: int | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.practice_id, self.editing = practice_id, editing
+
+    def clean_text(self) -> str:
+        text = str(self.cleaned_data["text"])
+        try:
+            definition = read(text, "questionnaire")
+        except BadDefinition as problem:
+            raise forms.ValidationError(str(problem).removeprefix("questionnaire: ")) from None
+        if definition.slug in builtins():
+            raise forms.ValidationError(
+                _("“%(slug)s” is one of Tend's own; give yours another slug.")
+                % {"slug": definition.slug}
+            )
+        taken = Questionnaire.objects.filter(practice_id=self.practice_id, slug=definition.slug)
+        if taken.exclude(pk=self.editing or 0).exists():
+            raise forms.ValidationError(
+                _("Your practice already has a questionnaire called “%(slug)s”.")
+                % {"slug": definition.slug}
+            )
+        self.definition = definition
+        return text

@@ -12,6 +12,28 @@ from tend.lib.fields import EncryptedJSONField
 from tend.practices.models import Practice
 
 
+class Questionnaire(models.Model):
+    """A practice's own questionnaire (or ladder): its definition as written, in TOML, in
+    the same form as Tend's own in data/measures/. Checked before it is saved."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    slug = models.SlugField(max_length=40)
+    text = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ("slug",)
+        constraints = (
+            models.UniqueConstraint(fields=("practice", "slug"), name="questionnaire_per_practice"),
+        )
+
+    def __str__(self) -> str:
+        return self.slug
+
+
 class Assignment(models.Model):
     """A practitioner's wish that a client answer a questionnaire: once, after every session,
     or on a calendar rhythm, until a last day or until stopped."""

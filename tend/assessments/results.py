@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from tend.assessments import catalogue
 from tend.assessments.models import Administration, Assignment
-from tend.assessments.scoring import builtins, reliable_change
+from tend.assessments.scoring import reliable_change
 from tend.clients.models import Client
 from tend.lib.languages import pick
 
@@ -31,7 +32,7 @@ def for_client(client: Client, language: str, limit: int = 30) -> list[Result]:
     )
     found = []
     for n, row in enumerate(rows):
-        definition = builtins().get(row.slug)
+        definition = catalogue.definition(client.practice_id, row.slug)
         if definition is None:
             continue
         band = next((b for b in definition.bands if b.key == row.band), None)
@@ -83,7 +84,7 @@ def active_assignments(client: Client, language: str) -> list[Asked]:
     """What is still being asked of the client, and when it next goes."""
     found = []
     for assignment in Assignment.objects.filter(client=client, stopped_at=None):
-        definition = builtins().get(assignment.slug)
+        definition = catalogue.definition(client.practice_id, assignment.slug)
         waiting = (
             assignment.given.filter(sent_at=None, cancelled_at=None).order_by("due_at").first()
         )

@@ -103,7 +103,7 @@ def _waits(assignment: Assignment, due: dt.datetime) -> Administration:
         practice_id=assignment.practice_id,
         client_id=assignment.client_id,
         slug=assignment.slug,
-        version=services.definition(assignment.slug).version,
+        version=services.definition(assignment.practice_id, assignment.slug).version,
         assignment=assignment,
         sent_by_id=assignment.created_by_id,
         due_at=due,

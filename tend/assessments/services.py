@@ -14,30 +14,28 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from tend.assessments import links, signals
+from tend.assessments import catalogue, links, signals
 from tend.assessments.models import Administration
-from tend.assessments.scoring import Definition, builtins, score
+from tend.assessments.scoring import BadAnswers, Definition, score
 from tend.clients.models import Client
 from tend.lib.languages import pick
 from tend.notify import outbox
 from tend.notify.models import Delivery
 from tend.practices.models import Practitioner
 
-LADDER = "ladder"
+LADDER = catalogue.LADDER
 
 
-def definition(slug: str) -> Definition:
-    return builtins()[slug]
+def definition(practice_id: int, slug: str) -> Definition:
+    found = catalogue.definition(practice_id, slug)
+    if found is None:
+        raise BadAnswers(f"there is no questionnaire {slug!r}")
+    return found
 
 
-def offered() -> list[Definition]:
-    """What a practitioner can send, in a steady order: the measures, then the ladder."""
-    return sorted(builtins().values(), key=lambda d: (d.slug == LADDER, d.slug))
-
-
-def offered_choices(language: str) -> list[tuple[str, str]]:
+def offered_choices(practice_id: int, language: str) -> list[tuple[str, str]]:
     """(slug, title) of every questionnaire a practitioner can send."""
-    return [(d.slug, str(pick(d.title, language))) for d in offered()]
+    return [(d.slug, str(pick(d.title, language))) for d in catalogue.offered(practice_id)]
 
 
 def send(client: Client, slug: str, practitioner: Practitioner) -> Administration:
@@ -48,7 +46,7 @@ def send(client: Client, slug: str, practitioner: Practitioner) -> Administratio
             practice_id=client.practice_id,
             client=client,
             slug=slug,
-            version=definition(slug).version,
+            version=definition(client.practice_id, slug).version,
             sent_by=practitioner,
             sent_at=now,
             remind_at=now + REMIND_AFTER(),
@@ -64,7 +62,7 @@ def REMIND_AFTER() -> dt.timedelta:
 def email(administration: Administration, *, reminder: bool = False) -> None:
     """Write the questionnaire's email (or its one reminder) to the outbox."""
     client = administration.client
-    asked = definition(administration.slug)
+    asked = definition(client.practice_id, administration.slug)
     language = client.language
     name = client.practitioner.name
     outbox.email(
@@ -92,13 +90,14 @@ def begin(client: Client, slug: str = LADDER) -> Administration:
         practice_id=client.practice_id,
         client=client,
         slug=slug,
-        version=definition(slug).version,
+        version=definition(client.practice_id, slug).version,
     )
 
 
 def answer(administration: Administration, answers: list[int]) -> bool:
     """Score and keep the answers. False if it was answered already (nothing changes)."""
-    result = score(administration.slug, answers)
+    asked = definition(administration.practice_id, administration.slug)
+    result = score(administration.slug, answers, asked)
     now = timezone.now()
     with transaction.atomic():
         fields = {

@@ -8,26 +8,26 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tend.assessments import links, schedule, services
-from tend.assessments.forms import AnswersForm, AssignForm
-from tend.assessments.models import Administration, Assignment
-from tend.assessments.scoring import builtins
+from tend.assessments import catalogue, links, schedule, services
+from tend.assessments.forms import EXAMPLE, AnswersForm, AssignForm, QuestionnaireForm
+from tend.assessments.models import Administration, Assignment, Questionnaire
 from tend.clients.client_views import client_required
 from tend.clients.models import Client
 from tend.lib.languages import pick
 from tend.practices import tenancy
 from tend.practices.requests import PractitionerRequest
+from tend.practices.roles import admin_required
 
 
 def _answer(request: HttpRequest, administration: Administration) -> HttpResponse:
     """The questionnaire, or, once answered, what it means: shared by every way in."""
     client = administration.client
     language = client.language
-    definition = builtins()[administration.slug]
+    definition = services.definition(administration.practice_id, administration.slug)
     if administration.is_answered:  # a second send changes nothing, and says so
         return _result(request, administration, again=request.method == "POST")
     form = AnswersForm(
@@ -55,7 +55,7 @@ def _answer(request: HttpRequest, administration: Administration) -> HttpRespons
 def _result(
     request: HttpRequest, administration: Administration, again: bool = False
 ) -> HttpResponse:
-    definition = builtins()[administration.slug]
+    definition = services.definition(administration.practice_id, administration.slug)
     language = administration.client.language
     rung = next((b for b in definition.bands if b.key == administration.band), None)
     ctx = {
@@ -103,13 +103,14 @@ def ladder(request: HttpRequest) -> HttpResponse:
 @login_required
 def send(request: PractitionerRequest, client_id: int) -> HttpResponse:
     client = tenancy.get_or_404(request, Client, pk=client_id)
-    form = AssignForm(request.POST, choices=services.offered_choices(request.LANGUAGE_CODE))
+    choices = services.offered_choices(client.practice_id, request.LANGUAGE_CODE)
+    form = AssignForm(request.POST, choices=choices)
     if not form.is_valid():
         for problem in [*form.non_field_errors(), *(e for f in form.errors.values() for e in f)]:
             messages.error(request, problem)
         return redirect("clients:detail", client.pk)
     data = form.cleaned_data
-    title = pick(builtins()[data["slug"]].title, request.LANGUAGE_CODE)
+    title = dict(choices)[data["slug"]]
     rhythm = getattr(form, "rhythm", None)
     schedule.assign(client, data["slug"], request.user, data["when"], rhythm)
     said = {
@@ -130,3 +131,53 @@ def stop(request: PractitionerRequest, assignment_id: int) -> HttpResponse:
     schedule.stop(assignment)
     messages.success(request, _("Stopped. Nothing more will be sent for it."))
     return redirect("clients:detail", assignment.client_id)
+
+
+@login_required
+def questionnaires(request: PractitionerRequest) -> HttpResponse:
+    """Every questionnaire the practice can send; admins write their own."""
+    language = request.LANGUAGE_CODE
+    own = {q.slug: q for q in tenancy.scoped(request, Questionnaire)}
+    rows = [
+        {
+            "definition": d,
+            "title": pick(d.title, language),
+            "items": len(d.items),
+            "own": own.get(d.slug),
+        }
+        for d in catalogue.offered(request.user.practice_id)
+    ]
+    ctx = {"rows": rows, "can_edit": request.user.role == "admin"}
+    return render(request, "assessments/questionnaires.html", ctx)
+
+
+@admin_required
+def questionnaire_add(request: PractitionerRequest) -> HttpResponse:
+    return _edit(request, None)
+
+
+@admin_required
+def questionnaire_edit(request: PractitionerRequest, questionnaire_id: int) -> HttpResponse:
+    return _edit(request, tenancy.get_or_404(request, Questionnaire, pk=questionnaire_id))
+
+
+def _edit(request: PractitionerRequest, row: Questionnaire | None) -> HttpResponse:
+    initial = {"text": row.text if row else EXAMPLE}
+    form = QuestionnaireForm(
+        request.POST or None,
+        initial=initial,
+        practice_id=request.user.practice_id,
+        editing=row.pk if row else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        row = row or Questionnaire(practice_id=request.user.practice_id, created_by=request.user)
+        row.slug = form.definition.slug
+        row.text = form.cleaned_data["text"]
+        row.updated_at = timezone.now()
+        row.save()
+        messages.success(request, _("Questionnaire saved. You can send it from a client's page."))
+        return redirect("assessments:questionnaires")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "assessments/questionnaire_form.html", {"form": form, "row": row}, status=status
+    )

@@ -48,7 +48,8 @@ from tend.alerts import services as alert_services
 from tend.alerts.models import Kind, Level
 from tend.assessments import links as questionnaire_links
 from tend.assessments import scoring
-from tend.assessments.models import Administration, Assignment
+from tend.assessments.forms import EXAMPLE
+from tend.assessments.models import Administration, Assignment, Questionnaire
 from tend.care.models import AftercarePlan, Session
 from tend.checkins import answer_links
 from tend.checkins.models import CheckIn, State
@@ -341,7 +342,11 @@ def seed(practitioner: Practitioner) -> tuple[dict[str, int], list[str]]:
     assignment = Assignment.objects.create(
         practice=practitioner.practice, client=client, slug="who5", when="rhythm"
     )
+    own = Questionnaire.objects.create(
+        practice=practitioner.practice, slug=f"sleep{practitioner.pk}", text=EXAMPLE
+    )
     ids = {
+        "questionnaire_id": own.pk,
         "assignment_id": assignment.pk,
         "administration_id": asked.pk,
         "entry_id": entry.pk,

@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from tend.alerts import services as alert_services
 from tend.alerts.models import Alert, AlertEvent, Kind, Level
-from tend.assessments.models import Administration, Assignment
+from tend.assessments.forms import EXAMPLE
+from tend.assessments.models import Administration, Assignment, Questionnaire
 from tend.care.models import AftercarePlan, Session
 from tend.checkins.models import CheckIn, ClientReply, Reply
 from tend.clients.models import Client, SignInLink
@@ -50,6 +51,7 @@ RECORD_KWARGS = {
     "entry_id": "entry",
     "administration_id": "administration",
     "assignment_id": "assignment",
+    "questionnaire_id": "questionnaire",
     "exercise_id": "exercise",
 }
 
@@ -107,6 +109,10 @@ def exercise_form(world: World) -> dict[str, str]:
         "summary_en": "Walk at half your usual pace.",
         "steps_en": "Go outside.\nWalk slowly.",
     }
+
+
+def questionnaire_form(world: World) -> dict[str, str]:
+    return {"text": EXAMPLE.replace("sleep3", "sleep4")}
 
 
 def who5_answers(world: World) -> dict[str, str]:
@@ -188,6 +194,7 @@ MATRIX = [
     Route("assessments:mine", post=who5_answers, audience="client"),
     Route("assessments:send", post=send_who5, get=False),
     Route("assessments:stop", post=nothing, get=False),
+    Route("assessments:questionnaire_edit", post=questionnaire_form),
     Route("library:remove", post=nothing),
 ]
 
@@ -253,12 +260,14 @@ def world(alice: Practitioner, bob: Practitioner, carmen: Client) -> World:
         text={"en": {"title": "Alice's walk", "summary": "A walk.", "steps": ["Walk."]}},
     )
     asked = Administration.objects.create(practice=alice.practice, client=carmen, slug="who5")
+    written = Questionnaire.objects.create(practice=alice.practice, slug="sleep3", text=EXAMPLE)
     rhythm = Assignment.objects.create(
         practice=alice.practice, client=carmen, slug="who5", when="rhythm", created_by=alice
     )
     w.records = {
         "administration": asked.pk,
         "assignment": rhythm.pk,
+        "questionnaire": written.pk,
         "entry": shared.pk,
         "private_entry": private.pk,
         "exercise": own.pk,
@@ -279,6 +288,7 @@ def everything() -> dict[str, list[dict[str, Any]]]:
         *(Client, Session, CheckIn, SignInLink, AftercarePlan),
         *(Alert, AlertEvent, Reply, ClientReply, Entry, Exercise, ExerciseDone, Administration),
         Assignment,
+        Questionnaire,
     )
     return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
 
