@@ -224,3 +224,13 @@ def test_the_ladder_has_the_three_rungs_in_order_with_words_for_client_and_pract
     assert len(ladder.items) == 10 and 4 <= reversed_items <= 6
     # Agreeing with everything is not the top: half the statements say "earlier on".
     assert score("ladder", [4] * 10).band == "washing_ball"
+
+
+@pytest.mark.parametrize(("slug", "threshold"), [("phq9", 6), ("gad7", 4), ("who5", 10)])
+def test_each_measures_reliable_change_is_its_published_criterion(
+    slug: str, threshold: int
+) -> None:
+    d = scoring.builtins()[slug]
+    assert d.sd is not None and d.reliability is not None
+    assert reliable_change(20, 20 - threshold - 0.01, d.sd, d.reliability).reliable
+    assert not reliable_change(20, 20 - threshold + 1, d.sd, d.reliability).reliable
