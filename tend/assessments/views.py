@@ -62,7 +62,8 @@ def _result(
         "administration": administration,
         "client": administration.client,
         "title": pick(definition.title, language),
-        "is_ladder": administration.slug == services.LADDER,
+        # A ladder (Tend's, or one a practice wrote) says what its rung means.
+        "is_ladder": bool(rung and rung.about),
         "rung": pick(rung.text, language) if rung else "",
         "about": pick(rung.about or {}, language) if rung else "",
         "again": again,

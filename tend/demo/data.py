@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tend.alerts import services as alerts
+from tend.assessments import services as questionnaires
+from tend.assessments.models import Administration
 from tend.care import plans
 from tend.care.models import Intensity, Modality, Session
 from tend.checkins import followup
@@ -185,7 +187,21 @@ def demo_create(*, reset: bool = False, seed: int = 7) -> bool:
     for client, spec in zip(clients, CLIENTS, strict=True):
         if spec.state in ("steady", "stirred", "unmet"):
             _journal_and_practices(rng, now, client)
+            _questionnaires(rng, now, client)
     return True
+
+
+def _questionnaires(rng: random.Random, now: dt.datetime, client: Client) -> None:
+    """A PHQ-9 and a WHO-5 a month apart, and the ladder quiz twice."""
+    for slug, items, top in (("phq9", 9, 3), ("who5", 5, 5), ("ladder", 10, 4)):
+        for days in (35, 4):
+            answers = [rng.randint(0, top) for _ in range(items)]
+            if slug == "phq9":
+                answers[-1] = 0  # the demo keeps its urgent alerts to the check-ins
+            at = now - dt.timedelta(days=days, hours=rng.randint(0, 8))
+            given = questionnaires.begin(client, slug)
+            questionnaires.answer(given, answers)
+            Administration.objects.filter(pk=given.pk).update(answered_at=at, created_at=at)
 
 
 def _history(

@@ -153,3 +153,19 @@ def test_demo_clients_have_practices_done_and_private_and_shared_entries_and_rip
     assert "Shared from their journal" in page
     assert "Hoy lloré un rato en la ducha" in page
     assert "Escribo esto solo para mí" not in page  # private stays private
+
+
+def test_demo_clients_have_answered_questionnaires_and_the_brief_shows_them() -> None:
+    from tend.assessments.models import Administration
+
+    run_demo()
+
+    assert Administration.objects.filter(slug="phq9").count() >= 6
+    assert not Administration.objects.exclude(flags=[]).exists()  # no demo item 9 alert
+    ana = Practitioner.objects.get()
+    maya = Client.objects.get(name="Maya Thompson")
+    http = HttpClient()
+    http.force_login(ana)
+    page = http.get(f"/clients/{maya.pk}/brief/").content.decode()
+    assert 'id="trend-phq9"' in page and 'id="trend-who5"' in page
+    assert "Around " in page
