@@ -4,6 +4,7 @@ Every page is checked with axe."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -70,6 +71,10 @@ def test_who5_and_the_ladder_from_email_then_results_trend_and_brief(
     expect(page.get_by_role("heading", level=1)).to_have_text("Before the session: Carmen López")
     expect(page.locator("main")).to_contain_text("Around Washing Ball.")
     a11y.check(page, "practitioner: the brief")
+    # Printed, it fits on one or two A4 pages, without the site's navigation.
+    pdf = page.pdf(format="A4")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 1 <= pages <= 2, f"the brief printed on {pages} pages"
 
     phone.close()
     page.context.close()
