@@ -6,6 +6,7 @@ from tend.alerts import views as alerts
 from tend.checkins import urls as checkins_urls
 from tend.checkins import views as checkins
 from tend.clients import urls as clients_urls
+from tend.worker import health
 
 # A page lives in the highest app it reads from, so two namespaces gather pages from more
 # than one app; their URLs and names are the same as ever.
@@ -23,6 +24,7 @@ checkins_pages = [
 
 urlpatterns = [
     path("", alerts.home, name="home"),
+    path("health/", health.health, name="health"),
     path("", include("tend.practices.urls")),
     path("clients/", include((clients_pages, "clients"))),
     path("sessions/", include("tend.care.urls")),

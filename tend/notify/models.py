@@ -77,3 +77,15 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class WorkerBeat(models.Model):
+    """The last time each worker was seen at work: its rounds say so every half minute, so a
+    page can tell admins when follow-ups have stopped going out, and /health/ can answer."""
+
+    worker = models.CharField(max_length=64, unique=True)
+    seen_at = models.DateTimeField()
+    started_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.worker} seen {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -18,6 +18,7 @@ import threading
 import time
 
 from django.db import DatabaseError, close_old_connections, connection
+from django.utils import timezone
 
 from tend.alerts import escalation, reachability
 from tend.alerts import services as alert_services
@@ -26,7 +27,7 @@ from tend.checkins import dispatch
 from tend.checkins.dispatch import Dispatcher
 from tend.checkins.models import CheckIn
 from tend.lib import leases
-from tend.notify import drain
+from tend.notify import drain, heartbeat
 from tend.notify.models import Delivery
 from tend.notify.sender import MailDown, Sender
 from tend.worker.background import TaskRunner
@@ -49,6 +50,8 @@ class Loop:
         self.next_sweep = 0.0
         self.mail_down_since: float | None = None
         self.db_lost_since: float | None = None
+        self.started_at = timezone.now()
+        self.next_beat = 0.0
 
     def stop(self) -> None:
         """Finish the message or task in hand, give the rest of the batch back, and exit."""
@@ -81,9 +84,15 @@ class Loop:
                     self.stopped.wait(interval)
         finally:
             self.sender.close()
+            if not until_idle:  # a script's or a test's rounds are not a worker leaving
+                with contextlib.suppress(DatabaseError):
+                    heartbeat.forget(self.worker)
 
     def step(self) -> bool:
         """One round of every duty. True if there was anything to do."""
+        if time.monotonic() >= self.next_beat:
+            self.next_beat = time.monotonic() + heartbeat.EVERY
+            heartbeat.beat(self.worker, self.started_at)
         found = self._send()
         if not self.stopped.is_set():
             found |= escalation.run_due() > 0
