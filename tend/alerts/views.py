@@ -6,6 +6,8 @@ page, and the client writing back to a reply (which opens an alert).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -76,6 +78,7 @@ def _rows(entries: list[queue.Entry], me: Practitioner) -> list[dict[str, object
     # Looked up once, not once a row.
     whose = _("%(name)s's client")
     waiting = _("waiting %(since)s")
+    just_now = _("waiting since just now")
     acknowledge = _("Acknowledge %(name)s")
     reply_label = _("Reply to %(name)s (optional)")
     no_answers = {
@@ -97,7 +100,11 @@ def _rows(entries: list[queue.Entry], me: Practitioner) -> list[dict[str, object
                 "url": client_url(entry.client_id),
                 "acknowledge_url": acknowledge_url(entry.client_id),
                 "reasons": format_html_join("", _REASON, reasons),
-                "waiting": waiting % {"since": timesince(entry.waiting_since, now)},
+                "waiting": (
+                    just_now
+                    if now - entry.waiting_since < dt.timedelta(minutes=1)
+                    else waiting % {"since": timesince(entry.waiting_since, now)}
+                ),
                 "whose": "" if mine else whose % {"name": entry.practitioner_name},
                 "chart": entry.chart,
                 "no_chart": (no_number if entry.answers else no_answers[entry.chart_from_session]),

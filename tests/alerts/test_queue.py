@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -343,3 +344,27 @@ def test_without_a_recent_session_the_line_says_the_last_month(
 
     assert "No answers in the last 30 days" in page
     assert "since the last session" not in page
+
+
+def test_a_client_who_just_started_waiting_reads_just_now_not_zero_minutes(
+    as_alice: Any, alice: Any
+) -> None:
+    from tend.alerts import services as alert_services
+    from tend.alerts.models import Kind, Level
+
+    client = factories.ClientFactory(practitioner=alice, name="Noor Haddad")
+    alert_services.open_alert(client, Kind.CONTACT, Level.NORMAL, {})
+    page = as_alice.get("/").content.decode()
+    assert "waiting since just now" in page
+    assert "0\xa0minutes" not in page and "0 minutes" not in page
+
+
+def test_every_page_names_tends_own_plain_icon(as_alice: Any) -> None:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    page = as_alice.get("/").content.decode()
+    assert re.search(r'<link rel="icon" href="/static/tend/favicon[^"]*\.svg"', page)
+    icon = Path(settings.BASE_DIR) / "static" / "tend" / "favicon.svg"
+    assert icon.read_text().startswith("<svg")
