@@ -157,7 +157,7 @@ def send_due(now: dt.datetime | None = None) -> int:
             continue
         with transaction.atomic():
             claimed = Administration.objects.filter(pk=row.pk, sent_at=None, cancelled_at=None)
-            if not claimed.update(sent_at=now, remind_at=now + services.REMIND_AFTER()):
+            if not claimed.update(sent_at=now, remind_at=now + services.remind_after()):
                 continue  # another worker has it
             services.email(row)
             if row.assignment is not None and row.assignment.when == Assignment.When.RHYTHM:

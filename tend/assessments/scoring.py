@@ -16,6 +16,7 @@ language it is written in.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import tomllib
@@ -220,7 +221,7 @@ def parse(data: Mapping[str, Any], name: str, languages: Sequence[str] = ()) -> 
         for b in _tables(data, "bands", bad)
     )
     _check_bands(definition, bands, bad)
-    return Definition(**{**definition.__dict__, "bands": bands})
+    return dataclasses.replace(definition, bands=bands)
 
 
 def _check_bands(definition: Definition, bands: tuple[Band, ...], bad: Any) -> None:

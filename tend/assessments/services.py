@@ -49,13 +49,13 @@ def send(client: Client, slug: str, practitioner: Practitioner) -> Administratio
             version=definition(client.practice_id, slug).version,
             sent_by=practitioner,
             sent_at=now,
-            remind_at=now + REMIND_AFTER(),
+            remind_at=now + remind_after(),
         )
         email(administration)
     return administration
 
 
-def REMIND_AFTER() -> dt.timedelta:
+def remind_after() -> dt.timedelta:
     return dt.timedelta(hours=settings.CHECKIN_REMIND_AFTER_HOURS)
 
 

@@ -8,18 +8,12 @@ from tend.care.models import Session
 from tend.checkins.models import CheckIn
 from tend.checkins.services import latest_session
 from tend.integration import library, links, suggestions
-from tend.integration.models import Exercise
-
-
-def card(exercise: Exercise, language: str, reason: str = "", url: str = "") -> dict[str, object]:
-    """What a page shows of an offered practice; `url` when the reader is not signed in."""
-    return {"exercise": exercise, **exercise.words(language), "reason": reason, "url": url}
 
 
 def for_session(session: Session | None, language: str) -> list[dict[str, object]]:
     if session is None:
         return []
-    return [card(e, language) for e in plans.session_exercises(session)]
+    return [library.card(e, language) for e in plans.session_exercises(session)]
 
 
 def after(checkin: CheckIn, *, by_link: bool = False) -> list[dict[str, object]]:
@@ -45,7 +39,7 @@ def after(checkin: CheckIn, *, by_link: bool = False) -> list[dict[str, object]]
         note=f"{checkin.note}\n{checkin.need}",
     )
     return [
-        card(
+        library.card(
             s.exercise,
             language,
             s.reason,

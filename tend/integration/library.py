@@ -123,6 +123,12 @@ def visible(practice_id: int) -> QuerySet[Exercise]:
     return Exercise.objects.filter(Q(practice=None) | Q(practice_id=practice_id), retired=False)
 
 
+def card(exercise: Exercise, language: str, reason: str = "", url: str = "") -> dict[str, object]:
+    """What a page or an email shows of a practice: its words in `language`, why it is
+    offered (if suggested), and a signed link when the reader is not signed in."""
+    return {"exercise": exercise, **exercise.words(language), "reason": reason, "url": url}
+
+
 def fitting(practice_id: int, intensity: str, modality: str) -> list[Exercise]:
     """Practices that suit a session of this intensity and modality, quickest first."""
     light = visible(practice_id).defer("text")  # the words of the one or two chosen only

@@ -25,11 +25,6 @@ def _visible(client: Client, exercise_id: int) -> Exercise:
         raise Http404 from None
 
 
-def card(exercise: Exercise, language: str) -> dict[str, object]:
-    """What a page or an email shows of a practice."""
-    return {"exercise": exercise, **exercise.words(language)}
-
-
 @client_required
 def library(request: HttpRequest) -> HttpResponse:
     client: Client = request.client  # type: ignore[attr-defined]
@@ -38,7 +33,7 @@ def library(request: HttpRequest) -> HttpResponse:
     kinds = [
         {
             "kind": kind,
-            "cards": [card(e, language) for e in every if e.kind == kind],
+            "cards": [practices.card(e, language) for e in every if e.kind == kind],
         }
         for kind in Kind
     ]
@@ -53,7 +48,7 @@ def practice(request: HttpRequest, exercise_id: int) -> HttpResponse:
 
 
 def _page(request: HttpRequest, exercise: Exercise, done_url: str) -> HttpResponse:
-    ctx = {**card(exercise, translation.get_language()), "done_url": done_url}
+    ctx = {**practices.card(exercise, translation.get_language()), "done_url": done_url}
     return render(request, "integration/practice.html", ctx)
 
 
