@@ -61,6 +61,16 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def safety_models_trained() -> None:
+    """Train the safety screen's models before the first browser test, as `tend run` and
+    `tend serve` do before serving: on a busy machine the first check-in would otherwise
+    wait for the training longer than a click waits for its page."""
+    from tend.safety import model
+
+    model.warm_up().join()
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Chromium, per module: Playwright and the setting below end with the module,
