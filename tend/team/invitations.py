@@ -48,9 +48,10 @@ def pending(practice_id: int) -> QuerySet[Invitation]:
     ).select_related("invited_by")
 
 
-def invite(*, by: Practitioner, email: str, role: str, language: str) -> Invitation:
+def invite(*, by: Practitioner, email: str, role: str, language: str) -> tuple[Invitation, str]:
     """Invite `email` to `by`'s practice, replacing any earlier invitation to it, and write
-    the email (in `language`) to the outbox: the worker sends it once this commits."""
+    the email (in `language`) to the outbox: the worker sends it once this commits.
+    Returns the invitation and its link (kept nowhere else but in the email)."""
     email = email.strip().lower()
     token = secrets.token_urlsafe(32)
     now = timezone.now()
@@ -66,6 +67,7 @@ def invite(*, by: Practitioner, email: str, role: str, language: str) -> Invitat
             created_at=now,
             expires_at=now + dt.timedelta(days=DAYS),
         )
+        url = settings.SITE_URL + reverse("team:join", args=[token])
         outbox.email(
             "team/emails/invitation",
             to=email,
@@ -73,7 +75,7 @@ def invite(*, by: Practitioner, email: str, role: str, language: str) -> Invitat
             context={
                 "inviter": by.name or by.email,
                 "practice": by.practice.name,
-                "url": settings.SITE_URL + reverse("team:join", args=[token]),
+                "url": url,
                 "days": DAYS,
                 "admin": role == Practitioner.Role.ADMIN,
             },
@@ -81,7 +83,7 @@ def invite(*, by: Practitioner, email: str, role: str, language: str) -> Invitat
             key=f"team-invitation:{invitation.pk}",
             practice_id=by.practice_id,
         )
-    return invitation
+    return invitation, url
 
 
 def withdraw(invitation: Invitation) -> bool:

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -219,11 +219,12 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         if isinstance(joined, invitations.Problem):
             return _join_problem(request, joined, invitation)
         login(request, joined, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request,
-            _("Welcome to %(practice)s. Your clients will appear here as they come to you.")
-            % {"practice": invitation.practice.name},
-        )
+        with translation.override(joined.language):  # the language they just chose
+            messages.success(
+                request,
+                _("Welcome to %(practice)s. Your clients will appear here as they come to you.")
+                % {"practice": invitation.practice.name},
+            )
         return redirect("home")
     ctx = {"form": form, "invitation": invitation}
     return render(request, "team/join.html", ctx)

@@ -87,7 +87,7 @@ def test_an_invited_colleague_gets_the_email_joins_and_sees_their_empty_queue(
     assert luis.role == Practitioner.Role.MEMBER
     assert (luis.name, luis.language, luis.timezone) == ("Luis Ortega", "es", "Europe/Madrid")
     queue = text(joined.http.get("/"))
-    assert "Bienvenido" in queue or "Welcome" in queue
+    assert "Te damos la bienvenida a Practice" in queue  # in the language they chose
     assert "Luis Ortega" in text(joined.http.get("/account/"))
     # And from now on with their password, like everyone else.
     again = HttpClient().post("/login/", {"username": "luis@example.com", "password": PASSWORD})
@@ -257,7 +257,9 @@ def test_the_team_page_shows_each_persons_role_clients_and_cover(
     luis = factories.PractitionerFactory(
         practice=admin.practice, name="Luis Ortega", email="luis@example.com", covered_by=admin
     )
-    off = factories.PractitionerFactory(practice=admin.practice, name="Noor Haddad", is_active=False)
+    off = factories.PractitionerFactory(
+        practice=admin.practice, name="Noor Haddad", is_active=False
+    )
     for _ in range(3):
         factories.ClientFactory(practitioner=luis)
 
