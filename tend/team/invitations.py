@@ -96,7 +96,11 @@ def withdraw(invitation: Invitation) -> bool:
 
 
 def find(token: str) -> Invitation | None:
-    return Invitation.objects.select_related("practice").filter(token_hash=_hash(token)).first()
+    return (
+        Invitation.objects.select_related("practice", "invited_by")
+        .filter(token_hash=_hash(token))
+        .first()
+    )
 
 
 def problem(invitation: Invitation | None) -> Problem | None:

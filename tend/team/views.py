@@ -93,13 +93,25 @@ def _member_page(
         "role_form": role_form or RoleForm(initial={"role": person.role}),
         "handover": handover
         or ColleagueForm(practitioner=person, label=_("Who takes over their clients")),
-        "moves": Move.objects.filter(practice_id=person.practice_id)
-        .filter(Q(from_practitioner=person) | Q(to_practitioner=person))
-        .select_related("by", "from_practitioner", "to_practitioner")
-        .order_by("-at", "-pk")[:30],
+        "moves": _handed_over(person),
         "is_me": person.pk == request.user.pk,
     }
     return render(request, "team/member.html", ctx)
+
+
+def _handed_over(person: Practitioner) -> list[tuple[Move, str]]:
+    """The latest moves to or from `person`, each with whose cover it was (for covers)."""
+    moves = list(
+        Move.objects.filter(practice_id=person.practice_id)
+        .filter(Q(from_practitioner=person) | Q(to_practitioner=person))
+        .select_related("by", "from_practitioner", "to_practitioner")
+        .order_by("-at", "-pk")[:50]
+    )
+    names = dict(
+        Practitioner.objects.filter(practice_id=person.practice_id).values_list("pk", "name")
+    )
+    covers = (Move.What.COVER, Move.What.AWAY_COVER)
+    return [(m, names.get(m.record_id, "") if m.what in covers else "") for m in moves]
 
 
 @require_http_methods(["GET"])
@@ -206,7 +218,8 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     problem = invitations.problem(invitation)
     if problem is not None or invitation is None:
         return _join_problem(request, problem or invitations.Problem.UNKNOWN, invitation)
-    initial = {"language": invitation.language, "timezone": "UTC"}
+    inviter = invitation.invited_by
+    initial = {"language": invitation.language, "timezone": inviter.timezone if inviter else "UTC"}
     form = JoinForm(request.POST or None, initial=initial, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         joined = invitations.accept(

@@ -159,8 +159,12 @@ def test_switching_someone_off_hands_everything_to_the_chosen_colleague_on_the_r
         ("cover", team.noor.pk, luis, ana, ana, off),
         ("away_cover", away_with_luis.pk, luis, None, ana, off),
     }
-    # The team page and the client's page say so.
+    # The team page, his own page and the client's page say so.
     assert "no: switched off" in text(http.get("/team/"))
+    his_page = text(http.get(f"/team/{team.luis.pk}/"))
+    assert f"Client {team.maya.pk}</a>: from Luis Ortega to Ana Rivera, by Ana Rivera" in his_page
+    assert "Usual cover (Noor Haddad): from Luis Ortega to Ana Rivera" in his_page
+    assert "Switch on again" in his_page
     client_page = text(http.get(f"/clients/{team.maya.pk}/"))
     assert "Moved from Luis Ortega to Ana Rivera by Ana" in client_page
 
