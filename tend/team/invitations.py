@@ -80,10 +80,26 @@ def invite(*, by: Practitioner, email: str, role: str, language: str) -> tuple[I
                 "admin": role == Practitioner.Role.ADMIN,
             },
             kind=Delivery.Kind.INVITATION,
-            key=f"team-invitation:{invitation.pk}",
+            key=delivery_key(invitation.pk),
             practice_id=by.practice_id,
         )
     return invitation, url
+
+
+def delivery_key(invitation_id: int) -> str:
+    return f"team-invitation:{invitation_id}"
+
+
+def waiting(practice_id: int) -> list[tuple[Invitation, Delivery | None]]:
+    """The pending invitations, each with what happened to its email."""
+    found = list(pending(practice_id))
+    emails = {
+        d.key: d
+        for d in Delivery.objects.filter(key__in=[delivery_key(i.pk) for i in found]).only(
+            "key", "state", "error"
+        )
+    }
+    return [(i, emails.get(delivery_key(i.pk))) for i in found]
 
 
 def withdraw(invitation: Invitation) -> bool:

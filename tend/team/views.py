@@ -39,7 +39,7 @@ def team(request: PractitionerRequest) -> HttpResponse:
     ctx = {
         "people": people,
         "is_admin": is_admin,
-        "pending": invitations.pending(me.practice_id) if is_admin else [],
+        "pending": invitations.waiting(me.practice_id) if is_admin else [],
         "now": timezone.now(),
     }
     return render(request, "team/team.html", ctx)

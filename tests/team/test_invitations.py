@@ -70,8 +70,10 @@ def test_an_invited_colleague_gets_the_email_joins_and_sees_their_empty_queue(
     page = text(as_admin.get("/team/"))
     assert "The invitation is on its way to luis@example.com" in page
     assert "Invitations waiting for an answer" in page and "luis@example.com" in page
+    assert "email waiting to go out" in page
     assert smtp_inbox.messages == []  # the page never talks to the mail server: the worker does
     path = emailed_link(smtp_inbox, "luis@example.com")
+    assert "email sent" in text(as_admin.get("/team/"))
     [message] = smtp_inbox.messages
     assert "Alice Moreno has invited you to join" in str(message["Subject"])
     assert "works once, for 7 days" in smtp_inbox.text(message)
