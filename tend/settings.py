@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "tend.notify",
     "tend.safety",
     "tend.alerts",
+    "tend.team",
     "tend.worker",
     "tend.demo",
 ]

@@ -24,6 +24,7 @@ ORDER = [
     "assessments",
     "checkins",
     "alerts",
+    "team",
 ]
 # The top: they may import any app, and no app imports them. tend/urls.py counts as "urls".
 TOP = {"worker", "demo", "urls", "settings", "cli", "wsgi", "asgi"}

@@ -36,7 +36,7 @@ from tend.journal import services as journal
 from tend.journal.models import Entry
 from tend.lib import fast_urls
 from tend.practices import tenancy
-from tend.practices.models import Practitioner
+from tend.practices.models import Move, Practitioner
 from tend.practices.requests import PractitionerRequest
 
 
@@ -275,6 +275,12 @@ def client_detail(request: PractitionerRequest, client_id: int) -> HttpResponse:
             )
         ),
         "assignments": results.active_assignments(client, request.LANGUAGE_CODE),
+        "moves": Move.objects.filter(
+            practice_id=client.practice_id, what=Move.What.CLIENT, record_id=client.pk
+        )
+        .select_related("by", "from_practitioner", "to_practitioner")
+        .order_by("-at", "-pk"),
+        "is_admin": request.user.role == Practitioner.Role.ADMIN,
         "overview": overview.since_last_session(
             client, request.LANGUAGE_CODE, client.practice.activation_threshold
         ),

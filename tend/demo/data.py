@@ -1,4 +1,5 @@
-"""Demo data: one practice, one practitioner, 12 clients and about three months of care."""
+"""Demo data: one practice, three practitioners (Ana, the admin, and two colleagues who
+cover for each other), 12 clients and about three months of care."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tend.alerts import services as alerts
+from tend.alerts.models import Alert, AlertState
 from tend.assessments import services as questionnaires
 from tend.assessments.models import Administration
 from tend.care import plans
@@ -27,6 +29,35 @@ from tend.practices.models import Practice, Practitioner
 PRACTICE_NAME = "Willow Street Practice (demo)"
 EMAIL = "demo@tend.local"
 PASSWORD = "tend-demo-2026"  # noqa: S105 (printed for the demo on purpose)
+
+
+@dataclass(frozen=True)
+class DemoColleague:
+    key: str
+    name: str
+    email: str
+    language: str
+    zone: str
+
+
+# Ana's colleagues, members of the practice, with the same password. Each is covered by
+# the next: Luis by Ana, Noor by Luis, Ana by Noor; so an alert nobody acknowledges in time
+# is passed on to a colleague before it reaches the admin.
+COLLEAGUES = (
+    DemoColleague("luis", "Luis Ortega", "luis@tend.local", "es", "Europe/Madrid"),
+    DemoColleague("noor", "Noor Haddad", "noor@tend.local", "en", "Europe/London"),
+)
+COVERED_BY = {"luis": "ana", "noor": "luis", "ana": "noor"}
+# Whose client each is (Ana's unless named here).
+HELD_BY = {
+    "Lucía Fernández": "luis",
+    "Sofía Ramírez": "luis",
+    "Valentina Castro": "luis",
+    "Mateo Díaz": "luis",
+    "James Whitfield": "noor",
+    "Priya Nair": "noor",
+    "Hannah Berg": "noor",
+}
 
 
 @dataclass(frozen=True)
@@ -158,10 +189,24 @@ def demo_create(*, reset: bool = False, seed: int = 7) -> bool:
         role=Practitioner.Role.ADMIN,
         timezone="Europe/Madrid",
     )
+    team = {"ana": ana} | {
+        c.key: Practitioner.objects.create_user(
+            c.email,
+            PASSWORD,
+            practice=practice,
+            name=c.name,
+            role=Practitioner.Role.MEMBER,
+            language=c.language,
+            timezone=c.zone,
+        )
+        for c in COLLEAGUES
+    }
+    for key, cover in COVERED_BY.items():
+        Practitioner.objects.filter(pk=team[key].pk).update(covered_by=team[cover])
     clients = Client.objects.bulk_create(
         Client(
             practice=practice,
-            practitioner=ana,
+            practitioner=team[HELD_BY.get(c.name, "ana")],
             name=c.name,
             email=c.name.split()[0].lower().replace("í", "i").replace("ú", "u") + "@example.com",
             language=c.language,
@@ -173,7 +218,7 @@ def demo_create(*, reset: bool = False, seed: int = 7) -> bool:
     sessions: list[Session] = []
     checkins: list[CheckIn] = []
     for client, spec in zip(clients, CLIENTS, strict=True):
-        _history(rng, now, practice, ana, client, spec, sessions, checkins)
+        _history(rng, now, practice, client.practitioner, client, spec, sessions, checkins)
     Session.objects.bulk_create(sessions, batch_size=500)
     for checkin in checkins:
         checkin.session = checkin.session  # re-read the pk assigned by bulk_create
@@ -184,11 +229,25 @@ def demo_create(*, reset: bool = False, seed: int = 7) -> bool:
         if latest is not None:
             alerts.raise_for_answer(latest)
     alerts.silent_after_intense(now)
+    _waiting_too_long(now, team["luis"])
     for client, spec in zip(clients, CLIENTS, strict=True):
         if spec.state in ("steady", "stirred", "unmet"):
             _journal_and_practices(rng, now, client)
             _questionnaires(rng, now, client)
     return True
+
+
+def _waiting_too_long(now: dt.datetime, luis: Practitioner) -> None:
+    """One of Luis's alerts has waited past its time unacknowledged: the worker passes it
+    on to his cover (Ana) as soon as it starts, so `make run` shows coverage at work."""
+    alert = (
+        Alert.objects.filter(responsible=luis, state=AlertState.OPEN)
+        .order_by("-level", "opened_at")
+        .first()
+    )
+    if alert is not None:
+        late = now - dt.timedelta(hours=2)
+        Alert.objects.filter(pk=alert.pk).update(opened_at=late, escalate_at=now)
 
 
 def _questionnaires(rng: random.Random, now: dt.datetime, client: Client) -> None:
@@ -208,7 +267,7 @@ def _history(
     rng: random.Random,
     now: dt.datetime,
     practice: Practice,
-    ana: Practitioner,
+    practitioner: Practitioner,
     client: Client,
     spec: DemoClient,
     sessions: list[Session],
@@ -223,7 +282,7 @@ def _history(
         session = Session(
             practice=practice,
             client=client,
-            practitioner=ana,
+            practitioner=practitioner,
             starts_at=day.replace(minute=0, second=0, microsecond=0),
             modality=rng.choice(list(Modality)),
             intensity=intensity,
@@ -243,7 +302,7 @@ def _history(
         planned = Session(
             practice=practice,
             client=client,
-            practitioner=ana,
+            practitioner=practitioner,
             starts_at=now + dt.timedelta(days=3),
             modality=Modality.BODYWORK,
             intensity=Intensity.GENTLE,
@@ -310,11 +369,18 @@ def _checkins_after(
 
 
 def welcome_lines() -> list[str]:
-    """What `tend run` prints: the demo login and fresh sign-in links for two clients."""
+    """What `tend run` prints: the demo logins and fresh sign-in links for two clients."""
     ana = demo_practitioner()
     if ana is None:
         return ["No demo data. Run `tend demo` to create some."]
     lines = [f"Practitioner sign-in: {EMAIL} / {PASSWORD}"]
+    names = dict(Practitioner.objects.filter(practice=ana.practice).values_list("email", "name"))
+    for colleague in COLLEAGUES:
+        if colleague.email in names:
+            lines.append(
+                f"Colleague sign-in ({names[colleague.email]}, a member): "
+                f"{colleague.email} / {PASSWORD}"
+            )
     for language in ("en", "es"):
         client = Client.objects.filter(practice=ana.practice, language=language).first()
         if client is not None:

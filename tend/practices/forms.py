@@ -24,6 +24,14 @@ class SignInForm(AuthenticationForm):
     def clean_username(self) -> str:
         return str(self.cleaned_data["username"]).strip().lower()
 
+    def get_invalid_login_error(self) -> forms.ValidationError:
+        """Someone switched off by their admin, with the right password, is told so."""
+        email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        person = Practitioner.objects.filter(email=email, is_active=False).first()
+        if person is not None and password and person.check_password(password):
+            return forms.ValidationError(self.error_messages["inactive"], code="inactive")
+        return super().get_invalid_login_error()
+
 
 class AccountForm(forms.ModelForm[Practitioner]):
     timezone = forms.ChoiceField(label=_("Time zone"), choices=timezones.choices)

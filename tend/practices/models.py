@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
@@ -100,6 +101,10 @@ class Practitioner(AbstractBaseUser):
         related_name="+",
     )
 
+    # Set when an admin switches them off: every session they had ends, and stays ended
+    # if they are switched on again (they sign in afresh).
+    sessions_ended_at = models.DateTimeField(null=True, blank=True)
+
     objects: ClassVar[PractitionerManager] = PractitionerManager()
 
     USERNAME_FIELD = "email"
@@ -108,3 +113,86 @@ class Practitioner(AbstractBaseUser):
 
     def __str__(self) -> str:
         return self.name or self.email
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's own (an HMAC of the password hash), and when their sessions were ended:
+        a session signed in before that no longer matches, so it ends at its next request."""
+        value = self.password
+        if self.sessions_ended_at is not None:
+            value = f"{value}:{self.sessions_ended_at.isoformat()}"
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
+
+
+class Invitation(models.Model):
+    """An admin asking a colleague to join the practice. The emailed link works once, for
+    seven days; only a hash of its token is kept (as for a client's sign-in link)."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    role = models.CharField(
+        _("role"), max_length=10, choices=Practitioner.Role.choices, default="member"
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    invited_by = models.ForeignKey(
+        Practitioner, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    # Withdrawn by an admin, or replaced by a newer invitation to the same address.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"invitation {self.pk} to practice {self.practice_id}"
+
+
+class Move(models.Model):
+    """One thing handed from one practitioner to another: a client, an open alert, or who
+    covers for a colleague. Written once, never changed: the team's record of who moved
+    what, when. Clients and alerts are named by id only, never by anything they wrote."""
+
+    class What(models.TextChoices):
+        CLIENT = "client", _("client")
+        ALERT = "alert", _("open alert")
+        COVER = "cover", _("usual cover")
+        AWAY_COVER = "away_cover", _("cover while away")
+
+    class Why(models.TextChoices):
+        MOVED = "moved", _("moved by an admin")
+        DEACTIVATED = "deactivated", _("switched off")
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=now)
+    by = models.ForeignKey(
+        Practitioner, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    why = models.CharField(max_length=12, choices=Why.choices)
+    what = models.CharField(max_length=12, choices=What.choices)
+    # The client's or alert's id; for a cover, the colleague whose cover it is.
+    record_id = models.PositiveBigIntegerField()
+    from_practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # None: a cover cleared (their usual cover, or the admins, step in instead).
+    to_practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("at", "pk")
+        indexes = (models.Index(fields=("what", "record_id")),)
+
+    def __str__(self) -> str:
+        return f"{self.what} {self.record_id} moved at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("A move is recorded once and never changed.")
+        super().save(*args, **kwargs)

@@ -40,12 +40,14 @@ def test_demo_creates_a_practice_with_twelve_clients_and_three_months_of_care() 
     assert "Demo practice created." in run_demo()
 
     [practice] = Practice.objects.all()
-    [ana] = Practitioner.objects.all()
+    ana = Practitioner.objects.get(email=demo.EMAIL)
     assert ana.practice == practice
     clients = Client.objects.filter(practice=practice)
     assert clients.count() == 12
     assert set(clients.values_list("language", flat=True)) == {"en", "es"}
-    assert clients.filter(practitioner=ana).count() == 12
+    assert Practitioner.objects.filter(practice=practice).count() == 3
+    for person in Practitioner.objects.filter(practice=practice):
+        assert clients.filter(practitioner=person).count() >= 3, person.name
     assert len(set(clients.values_list("email", flat=True))) == 12
 
     now = timezone.now()
@@ -125,7 +127,7 @@ def test_the_demo_welcome_lines_give_working_sign_in_links() -> None:
     lines = demo.welcome_lines()
 
     assert lines[0] == f"Practitioner sign-in: {demo.EMAIL} / {demo.PASSWORD}"
-    urls = [line.rsplit(" ", 1)[1] for line in lines[1:]]
+    urls = [line.rsplit(" ", 1)[1] for line in lines if "link" in line]
     assert len(urls) == 2
     for url in urls:
         http = HttpClient()
@@ -139,7 +141,7 @@ def test_demo_clients_have_practices_done_and_private_and_shared_entries_and_rip
 
     run_demo()
 
-    ana = Practitioner.objects.get()
+    ana = Practitioner.objects.get(email=demo.EMAIL)
     assert ExerciseDone.objects.count() >= 5
     entries = Entry.objects.all()
     assert entries.filter(shared_at__isnull=True).exists()
@@ -162,10 +164,54 @@ def test_demo_clients_have_answered_questionnaires_and_the_brief_shows_them() ->
 
     assert Administration.objects.filter(slug="phq9").count() >= 6
     assert not Administration.objects.exclude(flags=[]).exists()  # no demo item 9 alert
-    ana = Practitioner.objects.get()
+    ana = Practitioner.objects.get(email=demo.EMAIL)
     maya = Client.objects.get(name="Maya Thompson")
     http = HttpClient()
     http.force_login(ana)
     page = http.get(f"/clients/{maya.pk}/brief/").content.decode()
     assert 'id="trend-phq9"' in page and 'id="trend-who5"' in page
     assert "Around " in page
+
+
+def test_the_demo_has_a_team_of_three_who_cover_for_each_other_and_can_sign_in() -> None:
+    run_demo()
+
+    lines = demo.welcome_lines()
+
+    ana = Practitioner.objects.get(email=demo.EMAIL)
+    team = Practitioner.objects.filter(practice=ana.practice)
+    assert ana.role == Practitioner.Role.ADMIN
+    assert sorted(team.exclude(pk=ana.pk).values_list("role", flat=True)) == ["member", "member"]
+    assert all(p.covered_by is not None and p.covered_by != p for p in team)
+    for colleague in demo.COLLEAGUES:
+        [line] = [line for line in lines if colleague.email in line]
+        assert line.endswith(f"{colleague.email} / {demo.PASSWORD}")
+        http = HttpClient()
+        response = http.post("/login/", {"username": colleague.email, "password": demo.PASSWORD})
+        assert response["Location"] == "/"
+        assert http.get("/").status_code == 200
+    http = HttpClient()
+    http.force_login(ana)
+    page = http.get("/team/").content.decode()
+    assert "Luis Ortega" in page and "Noor Haddad" in page
+
+
+def test_an_alert_luis_left_waiting_is_passed_on_to_ana_who_covers_for_him() -> None:
+    from tend.alerts import escalation
+    from tend.alerts.models import Alert, AlertEvent
+
+    run_demo()
+    luis = Practitioner.objects.get(email="luis@tend.local")
+    ana = Practitioner.objects.get(email=demo.EMAIL)
+    [waiting] = Alert.objects.filter(responsible=luis, escalate_at__lte=timezone.now())
+
+    assert escalation.run_due() >= 1  # what `tend worker` does on its first round
+
+    waiting.refresh_from_db()
+    assert waiting.responsible == ana
+    assert AlertEvent.objects.filter(
+        alert=waiting, practitioner=ana, action=AlertEvent.Action.ESCALATED
+    ).exists()
+    http = HttpClient()
+    http.force_login(ana)
+    assert waiting.client.name in http.get("/").content.decode()

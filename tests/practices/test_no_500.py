@@ -60,6 +60,7 @@ from tend.integration.models import Exercise
 from tend.journal import services as journal
 from tend.practices.models import Practitioner
 from tend.safety.models import CrisisLine
+from tend.team import invitations as team_invitations
 from tests import factories
 from tests.conftest import signed_in_as
 from tests.smtp import Inbox
@@ -379,6 +380,21 @@ def seed(practitioner: Practitioner) -> tuple[dict[str, int], list[str]]:
         urls.append(email_links.url(client.pk, email_links.QUIET_DAY))
     # For a colleague: the practitioners here sign in, which would spoil their own link.
     colleague = factories.PractitionerFactory(practice=practitioner.practice)
+    invited, invitation_url = team_invitations.invite(
+        by=practitioner, email=f"invited{practitioner.pk}@example.com", role="member", language="es"
+    )
+    urls.append(invitation_url)
+    _used, used_invitation = team_invitations.invite(
+        by=practitioner, email=f"joined{practitioner.pk}@example.com", role="admin", language="en"
+    )
+    token = urlsplit(used_invitation).path.split("/")[-2]
+    joined = team_invitations.accept(
+        token, name="J", password="x-long-pass-9", language="en", zone="UTC"
+    )
+    assert isinstance(joined, Practitioner)
+    urls.append(used_invitation)
+    ids["practitioner_id"] = colleague.pk
+    ids["invitation_id"] = invited.pk
     reset = {
         "uidb64": urlsafe_base64_encode(force_bytes(colleague.pk)),
         "token": default_token_generator.make_token(colleague),

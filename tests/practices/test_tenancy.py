@@ -32,7 +32,8 @@ from tend.integration.models import Exercise, ExerciseDone
 from tend.journal import services as journal
 from tend.journal.models import Entry
 from tend.practices import tenancy
-from tend.practices.models import Practitioner
+from tend.practices.models import Invitation, Move, Practitioner
+from tend.team import invitations as team_invitations
 from tests import factories
 from tests.conftest import signed_in_as
 from tests.smtp import Inbox
@@ -53,6 +54,8 @@ RECORD_KWARGS = {
     "assignment_id": "assignment",
     "questionnaire_id": "questionnaire",
     "exercise_id": "exercise",
+    "practitioner_id": "colleague",
+    "invitation_id": "invitation",
 }
 
 
@@ -109,6 +112,18 @@ def exercise_form(world: World) -> dict[str, str]:
         "summary_en": "Walk at half your usual pace.",
         "steps_en": "Go outside.\nWalk slowly.",
     }
+
+
+def role_form(world: World) -> dict[str, str]:
+    return {"role": "admin"}
+
+
+def to_alice(world: World) -> dict[str, str]:
+    return {"colleague": str(world.alice.pk)}
+
+
+def to_colleague(world: World) -> dict[str, str]:
+    return {"colleague": str(world.records["colleague"])}
 
 
 def questionnaire_form(world: World) -> dict[str, str]:
@@ -196,6 +211,12 @@ MATRIX = [
     Route("assessments:stop", post=nothing, get=False),
     Route("assessments:questionnaire_edit", post=questionnaire_form),
     Route("library:remove", post=nothing),
+    Route("team:member"),
+    Route("team:role", post=role_form, get=False),
+    Route("team:deactivate", post=to_alice, get=False),
+    Route("team:reactivate", post=nothing, get=False, use="switched_off"),
+    Route("team:withdraw", post=nothing, get=False),
+    Route("team:move_client", post=to_colleague),
 ]
 
 
@@ -264,7 +285,15 @@ def world(alice: Practitioner, bob: Practitioner, carmen: Client) -> World:
     rhythm = Assignment.objects.create(
         practice=alice.practice, client=carmen, slug="who5", when="rhythm", created_by=alice
     )
+    colleague = factories.PractitionerFactory(practice=alice.practice, name="Cole Colleague")
+    switched_off = factories.PractitionerFactory(practice=alice.practice, is_active=False)
+    invitation, _url = team_invitations.invite(
+        by=alice, email="newcomer@example.com", role="member", language="en"
+    )
     w.records = {
+        "colleague": colleague.pk,
+        "switched_off": switched_off.pk,
+        "invitation": invitation.pk,
         "administration": asked.pk,
         "assignment": rhythm.pk,
         "questionnaire": written.pk,
@@ -289,8 +318,16 @@ def everything() -> dict[str, list[dict[str, Any]]]:
         *(Alert, AlertEvent, Reply, ClientReply, Entry, Exercise, ExerciseDone, Administration),
         Assignment,
         Questionnaire,
+        *(Practitioner, Invitation, Move),
     )
-    return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
+    # A practitioner's last sign-in changes with any request made as them: not a change.
+    return {
+        m.__name__: [
+            {k: v for k, v in row.items() if k != "last_login"}
+            for row in m.objects.order_by("pk").values()
+        ]
+        for m in models
+    }
 
 
 def owner(world: World, route: Route) -> HttpClient:
