@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "tend.practices.errors.DevelopmentPages",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tend.clients.middleware.ClientMiddleware",
@@ -180,6 +181,8 @@ LOGGING = {
     },
 }
 CSRF_FAILURE_VIEW = "tend.practices.errors.csrf_failure"
+# Tend's own 500 page in development too; the traceback is in the console and the log.
+DEFAULT_EXCEPTION_REPORTER = "tend.practices.errors.CalmReporter"
 
 # Follow-up rhythm: the least time between two check-ins, when a gentle reminder may go,
 # and when an unanswered check-in counts as missed.
