@@ -89,6 +89,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tend.clients.context.signed_in_client",
             ],
+            # {{ moment|when }}: one date format everywhere, each time with its zone.
+            "builtins": ["tend.lib.when"],
         },
     },
 ]
