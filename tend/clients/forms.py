@@ -104,7 +104,7 @@ class ClientPreferencesForm(forms.ModelForm[Client]):
             timezones.likely(
                 [client.timezone],
                 zones.zones_in(country) if country else [],
-                [client.practitioner.timezone],
+                [client.practitioner.timezone] if client.practitioner_id else [],
             ),
             keep=client.timezone,
         )

@@ -47,8 +47,10 @@ def _territories(language: str) -> Mapping[str, str]:
 
 
 def name_in(code: str, language: str) -> str:
-    """The country's name in `language`, else in English, else ""."""
+    """The country's name in `language`, else in English, else "" (not a country)."""
     code = zones.normalise_country(code)
+    if code not in NAMES and code not in zones.country_names():
+        return ""
     found = _territories(language).get(code) or _territories("en").get(code)
     if found:
         return str(found)

@@ -20,6 +20,7 @@ from babel.core import Locale, UnknownLocaleError
 from babel.dates import get_timezone, get_timezone_location
 from django import template
 from django.utils import dateformat, timezone, translation
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -104,3 +105,14 @@ def day(moment: dt.datetime | dt.date | None) -> str:
     if moment.year == timezone.localdate().year:
         return str(dateformat.format(moment, pgettext("date format", "D j M")))
     return str(dateformat.format(moment, pgettext("date format", "D j M Y")))
+
+
+@register.filter
+def ago(moment: dt.datetime | None) -> str:
+    """ "3 hours ago"; "just now" under a minute, never "0 minutes ago"."""
+    if not isinstance(moment, dt.datetime):
+        return ""
+    now = timezone.now()
+    if now - moment < dt.timedelta(minutes=1):
+        return _("just now")
+    return _("%(since)s ago") % {"since": timesince(moment, now)}

@@ -617,9 +617,9 @@ def test_a_day_later_means_the_same_wall_clock_time_across_the_clock_change(
     assert second.due_at == dt.datetime(2026, 3, 29, 8, 0, tzinfo=dt.UTC)
     shown = re.findall(r"<li><time[^>]*>([^<]+)</time></li>", text(preview))
     assert shown == [
-        "Saturday, March 28, 2026, 1 p.m.",
-        "Sunday, March 29, 2026, 10 a.m.",
-        "Monday, March 30, 2026, 10 a.m.",
+        "Sat 28 Mar, 13:00 (Madrid time)",
+        "Sun 29 Mar, 10:00 (Madrid time)",  # the same clock time across the change
+        "Mon 30 Mar, 10:00 (Madrid time)",
     ]
     # A check-in's window is real hours too, even when the clocks change inside it.
     window = dt.timedelta(hours=settings.CHECKIN_WINDOW_HOURS)
@@ -694,13 +694,16 @@ def test_the_client_page_shows_each_sessions_follow_up_and_how_it_went(
     page = text(as_alice.get(f"/clients/{dana.pk}/"))
 
     newer_lines, older_lines = followups(page)
-    assert newer_lines == ["Sat 16 May, 08:00 scheduled", "Fri 22 May, 08:00 scheduled"]
+    assert newer_lines == [
+        "Sat 16 May, 10:00 (Madrid time) scheduled",
+        "Fri 22 May, 10:00 (Madrid time) scheduled",
+    ]
     assert older_lines == [
-        "Tue 12 May, 17:30 answered · “stirred up” · Open",
-        "Wed 13 May, 12:00 missed",
-        "Thu 14 May, 12:00 sent (in the app only: the client turned emails off)",
-        "Sat 16 May, 12:00 cancelled (a newer session took over)",
-        "Tue 19 May, 12:00 cancelled (a newer session took over)",
+        "Tue 12 May, 19:30 (Madrid time) answered · “stirred up” · Open",
+        "Wed 13 May, 14:00 (Madrid time) missed",
+        "Thu 14 May, 14:00 (Madrid time) sent (in the app only: the client turned emails off)",
+        "Sat 16 May, 14:00 (Madrid time) cancelled (a newer session took over)",
+        "Tue 19 May, 14:00 (Madrid time) cancelled (a newer session took over)",
     ]
     assert f'href="/checkins/{one.pk}/"' in page
 
@@ -717,12 +720,12 @@ def test_the_client_page_says_when_a_follow_up_was_reminded(
     assert len(smtp_inbox.to("dana@example.com")) == 2
 
     [lines] = followups(text(as_alice.get(f"/clients/{dana.pk}/")))
-    assert lines[0] == "Wed 13 May, 17:00 sent (reminded once)"
+    assert lines[0] == "Wed 13 May, 19:00 (Madrid time) sent (reminded once)"
 
     assert services.checkin_quick_answer(checkin_id=first.pk, answer=QuickAnswer.SETTLED)
 
     [lines] = followups(text(as_alice.get(f"/clients/{dana.pk}/")))
-    assert lines[0] == "Wed 13 May, 17:00 answered · “settled” · Open"
+    assert lines[0] == "Wed 13 May, 19:00 (Madrid time) answered · “settled” · Open"
 
 
 def test_the_client_page_says_when_the_email_could_not_be_delivered(
@@ -738,8 +741,8 @@ def test_the_client_page_says_when_the_email_could_not_be_delivered(
 
     [lines] = followups(text(as_alice.get(f"/clients/{dana.pk}/")))
     assert lines == [
-        "Wed 13 May, 17:00 sent (the email could not be delivered)",
-        "Tue 19 May, 17:00 scheduled",
+        "Wed 13 May, 19:00 (Madrid time) sent (the email could not be delivered)",
+        "Tue 19 May, 19:00 (Madrid time) scheduled",
     ]
 
 

@@ -77,7 +77,7 @@ def test_a_reply_they_have_not_answered_comes_first_with_the_box_to_write_back(
     checkin = factories.CheckInFactory(client=dana, answered_at=NOW - dt.timedelta(hours=6))
     reply(dana, alice, "Thank you for telling me. Rest tonight.", checkin=checkin)
     http = signed_in_as(dana)
-    assert headings(http)[0] == "Alice Moreno wrote to you"
+    assert headings(http)[0] == "From Alice Moreno"
     page = html.unescape(http.get("/c/").content.decode())
     # Shown once, at the top, with its own box to write back (no second copy further down).
     assert page.count("Thank you for telling me. Rest tonight.") == 1
@@ -94,7 +94,7 @@ def test_once_answered_or_older_than_their_next_check_in_the_reply_takes_its_usu
     reply(dana, alice, "Second reply.", checkin=checkin, created_at=NOW - dt.timedelta(days=1))
     factories.CheckInFactory(client=dana, answered_at=NOW - dt.timedelta(hours=3))
     order = headings(signed_in_as(dana))
-    assert "Alice Moreno wrote to you" not in order
+    assert "From Alice Moreno" not in order
     page = html.unescape(signed_in_as(dana).get("/c/").content.decode())
     assert "First reply." in page and "Second reply." in page  # still there, under the check-in
     assert CheckIn.objects.filter(client=dana).count() == 2
