@@ -109,6 +109,9 @@ class AwayForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.now = now
+        self.fields["until"].help_text = _("A date and time in your time zone (%(zone)s).") % {
+            "zone": when.zone_label(None)
+        }
         self.colleagues = {p.pk: p for p in _active(practitioner.practice_id)}
         cover = self.fields["cover"]
         assert isinstance(cover, forms.TypedChoiceField)
