@@ -44,11 +44,12 @@ class Screens:
             d.mkdir(parents=True, exist_ok=True)
 
     def take(self, page: Page, name: str) -> None:
-        """A full-page picture, after checking nothing sticks out sideways."""
+        """The first screen and the whole page, after checking nothing sticks out sideways."""
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"{name}: the page is {width} px wide on a 390 px phone"
         for d in self.dirs:
-            page.screenshot(path=str(d / f"{name}.png"), full_page=True)
+            page.screenshot(path=str(d / f"{name}.png"))
+            page.screenshot(path=str(d / f"{name}-whole.png"), full_page=True)
 
 
 def on_first_screen(page: Page, selector: str) -> None:
