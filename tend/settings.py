@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "tend.practices.errors.DevelopmentPages",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tend.clients.middleware.ClientMiddleware",
@@ -89,6 +90,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tend.clients.context.signed_in_client",
             ],
+            # {{ moment|when }}: one date format everywhere, each time with its zone.
+            "builtins": ["tend.lib.when"],
         },
     },
 ]
@@ -181,6 +184,8 @@ LOGGING = {
     },
 }
 CSRF_FAILURE_VIEW = "tend.practices.errors.csrf_failure"
+# Tend's own 500 page in development too; the traceback is in the console and the log.
+DEFAULT_EXCEPTION_REPORTER = "tend.practices.errors.CalmReporter"
 
 # Follow-up rhythm: the least time between two check-ins, when a gentle reminder may go,
 # and when an unanswered check-in counts as missed.

@@ -24,6 +24,7 @@ checkins_pages = [
 
 urlpatterns = [
     path("", alerts.home, name="home"),
+    path("queue/", alerts.queue_part, name="queue_part"),
     path("health/", health.health, name="health"),
     path("", include("tend.practices.urls")),
     path("clients/", include((clients_pages, "clients"))),

@@ -10,6 +10,7 @@ from django.utils import formats, timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 WIDTH = 160
 HEIGHT = 40
@@ -29,7 +30,7 @@ def _y_text(value: int) -> str:
 def _day(day: dt.date, language: str | None) -> str:
     """The day as "5 Nov" in `language`: the active one, which formats read and the cache
     keys on. Formatting a date took longer than drawing all the rest of a chart."""
-    return formats.date_format(day, "j M")
+    return formats.date_format(day, pgettext("date format", "j M"))
 
 
 def describe(values: Sequence[tuple[dt.datetime, int]], since: dt.datetime | None) -> str:

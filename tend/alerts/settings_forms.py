@@ -10,11 +10,11 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tend.alerts import coverage
+from tend.lib import when
 from tend.practices.models import Practice, Practitioner
 
 FURTHEST_AWAY = dt.timedelta(days=366)
@@ -49,7 +49,7 @@ def _choices(
 
 
 def _when(moment: dt.datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return when.when(moment)
 
 
 class CoverForm(forms.Form):
@@ -109,6 +109,9 @@ class AwayForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.now = now
+        self.fields["until"].help_text = _("A date and time in your time zone (%(zone)s).") % {
+            "zone": when.zone_label(None)
+        }
         self.colleagues = {p.pk: p for p in _active(practitioner.practice_id)}
         cover = self.fields["cover"]
         assert isinstance(cover, forms.TypedChoiceField)

@@ -50,10 +50,21 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def needs_you_now(request: PractitionerRequest) -> HttpResponse:
+    return render(request, "alerts/queue.html", _queue_context(request))
+
+
+@login_required
+def queue_part(request: PractitionerRequest) -> HttpResponse:
+    """The queue alone, for the page to fetch every half minute and swap in (tend/static's
+    queue.js): the list keeps itself current without a reload."""
+    return render(request, "alerts/queue_part.html", _queue_context(request))
+
+
+def _queue_context(request: PractitionerRequest) -> dict[str, object]:
     is_admin = request.user.role == Practitioner.Role.ADMIN
     everyone = is_admin and request.GET.get("all") == "1"
     entries, waiting = queue.needs_you_now(request.user, everyone=everyone)
-    ctx = {
+    return {
         "rows": _rows(entries, request.user),
         "waiting": waiting,
         "everyone": everyone,
@@ -62,7 +73,6 @@ def needs_you_now(request: PractitionerRequest) -> HttpResponse:
         # for each row.
         "csrf_input": csrf_input(request),
     }
-    return render(request, "alerts/queue.html", ctx)
 
 
 # Each reason links to its alert. Joined here: a loop in the template, inside the loop over

@@ -12,6 +12,7 @@ from tend.care import plans
 from tend.care.models import AftercarePlan, Session
 from tend.integration import library
 from tend.integration.models import Exercise
+from tend.lib import when
 
 # Years outside this range overflow in some time zones; nobody means them.
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
@@ -70,6 +71,9 @@ class SessionForm(forms.ModelForm[Session]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["starts_at"].help_text = _(
+            "In your time zone (%(zone)s). A time in the future logs a planned session."
+        ) % {"zone": when.zone_label(None)}
         self.fields["intensity"].choices = Session._meta.get_field("intensity").choices  # type: ignore[attr-defined]
         session = self.instance
         # Only a plan written for this session shows here. The usual plan stays out of the

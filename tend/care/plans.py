@@ -158,3 +158,8 @@ def preview(client: Client, starts_at: dt.datetime, hours: list[int]) -> list[dt
     gap = dt.timedelta(minutes=settings.CHECKIN_MIN_GAP_MINUTES)
     offsets = [dt.timedelta(hours=h) for h in hours]
     return [t.astimezone(zone) for t in due_times(starts_at, offsets, zone, quiet, gap)]
+
+
+def all_past(times: list[dt.datetime], now: dt.datetime) -> bool:
+    """Every check-in of a plan already behind us: none will be sent."""
+    return bool(times) and all(t <= now for t in times)

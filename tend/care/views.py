@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tend.care import plans, services
 from tend.care.forms import SessionForm
@@ -24,9 +25,23 @@ def session_add(request: PractitionerRequest, client_id: int) -> HttpResponse:
         if "preview" in request.POST:
             return _with_preview(request, form, client)
         services.session_log(form=form, client=client, practitioner=request.user)
-        messages.success(request, _("Session logged. Tend will follow up."))
+        if _all_past(form, client):
+            messages.warning(request, _(ALL_PAST_SAVED))
+        else:
+            messages.success(request, _("Session logged. Tend will follow up."))
         return redirect("clients:detail", client.pk)
     return render(request, "care/session_form.html", {"form": form, "client": client})
+
+
+ALL_PAST_SAVED = gettext_noop(
+    "Session saved. Every check-in of its plan falls in the past, so Tend will not send any."
+)
+
+
+def _all_past(form: SessionForm, client: Client) -> bool:
+    hours = services.chosen_hours(form, client)
+    times = plans.preview(client, form.cleaned_data["starts_at"], hours)
+    return plans.all_past(times, timezone.now())
 
 
 def _with_preview(
@@ -38,6 +53,7 @@ def _with_preview(
     # The plan field stays as written: empty still means "the plan for this intensity".
     ctx: dict[str, object] = {"form": form, "client": client, "session": session}
     ctx |= {"preview": times, "preview_plan": plans.format_hours(hours)}
+    ctx["all_past"] = plans.all_past(times, timezone.now())
     return render(request, "care/session_form.html", ctx)
 
 
@@ -49,7 +65,10 @@ def session_edit(request: PractitionerRequest, session_id: int) -> HttpResponse:
         if "preview" in request.POST:
             return _with_preview(request, form, session.client, session)
         services.session_update(form=form)
-        messages.success(request, _("Session saved."))
+        if _all_past(form, session.client):
+            messages.warning(request, _(ALL_PAST_SAVED))
+        else:
+            messages.success(request, _("Session saved."))
         return redirect("clients:detail", session.client_id)
     ctx = {"form": form, "client": session.client, "session": session}
     return render(request, "care/session_form.html", ctx)

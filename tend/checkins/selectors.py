@@ -31,6 +31,32 @@ def clients_with_last_checkin(clients: QuerySet[Client]) -> QuerySet[Client]:
     ).order_by("name")
 
 
+WAITING_REPLY_DAYS = 14
+
+
+def waiting_replies(client: Client, now: dt.datetime) -> list[Reply]:
+    """The practitioner's recent replies the client has not answered, written after their
+    last check-in: what the client should read first on their home.
+
+    Replies about a journal entry wait under it, in the journal.
+    """
+    latest = (
+        CheckIn.objects.filter(client=client, state=State.ANSWERED)
+        .annotate(last_at=Coalesce("answered_again_at", "answered_at"))
+        .order_by("-last_at")
+        .values_list("last_at", flat=True)
+        .first()
+    )
+    since = now - dt.timedelta(days=WAITING_REPLY_DAYS)
+    if latest is not None and latest > since:
+        since = latest
+    return list(
+        Reply.objects.filter(client=client, entry=None, created_at__gt=since, answers=None)
+        .select_related("practitioner")
+        .order_by("-created_at")[:3]
+    )
+
+
 def timeline(client: Client, limit: int = 200) -> list[dict[str, Any]]:
     """Sessions (each with its follow-up) and answered check-ins, most recent first."""
     sessions = list(Session.objects.filter(client=client).order_by("-starts_at")[:limit])

@@ -57,6 +57,7 @@ def home_page(
         .prefetch_related("answers")
         .order_by("-created_at")[:5]
     )
+    first = selectors.waiting_replies(request.client, timezone.now())  # type: ignore[attr-defined]
     latest = services.latest_session(request.client)  # type: ignore[attr-defined]
     guidance = plans.guidance_for(latest, request.LANGUAGE_CODE) if latest else ""
     offered_now = offered.for_session(latest, request.LANGUAGE_CODE)
@@ -67,7 +68,11 @@ def home_page(
         "guidance": guidance,
         "offered": offered_now,
         "waiting": services.open_checkin(request.client),  # type: ignore[attr-defined]
-        "letters": letters,
+        "letters": [r for r in letters if r not in first],
+        # What waits for the client comes first on a phone's first screen: the
+        # practitioner's unanswered reply, then the check-in they were asked for.
+        "first_replies": first,
+        "first_ids": {r.pk for r in first},
         "answer_form": answer_form or ClientReplyForm(),
         "answer_to": answer_to,
     }

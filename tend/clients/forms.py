@@ -3,14 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from tend.clients.models import Client
-from tend.lib import countries, timezones
+from tend.lib import countries, timezones, zones
 
 
 class ClientForm(forms.ModelForm[Client]):
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezones.choices, initial="UTC")
+    timezone = forms.ChoiceField(label=_("Time zone"), initial="UTC")
     country = forms.ChoiceField(
         label=_("Country"),
         required=False,
@@ -39,6 +40,23 @@ class ClientForm(forms.ModelForm[Client]):
         self.practice_id = practice_id
         if self.instance.pk:
             del self.fields["send_invitation"]
+        # First the zones of their country, then those the practice's clients live in.
+        practice_zones = (
+            Client.objects.filter(practice_id=practice_id)
+            .values("timezone")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "timezone")
+            .values_list("timezone", flat=True)[: timezones.MOST_LIKELY]
+        )
+        country = self.instance.country
+        self.fields["timezone"].choices = timezones.choices(  # type: ignore[attr-defined]
+            timezones.likely(
+                [self.instance.timezone] if self.instance.pk else [],
+                zones.zones_in(country) if country else [],
+                practice_zones,
+            ),
+            keep=self.instance.timezone,
+        )
         self.fields["country"].choices = countries.choices(  # type: ignore[attr-defined]
             _("Go by their time zone"), keep=[self.instance.country]
         )
@@ -60,7 +78,7 @@ class FreshLinkForm(forms.Form):
 
 
 class ClientPreferencesForm(forms.ModelForm[Client]):
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezones.choices)
+    timezone = forms.ChoiceField(label=_("Time zone"))
     country = forms.ChoiceField(
         label=_("Country"),
         required=False,
@@ -80,6 +98,16 @@ class ClientPreferencesForm(forms.ModelForm[Client]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        client = self.instance
+        country = client.country or zones.country_for_zone(client.timezone)
+        self.fields["timezone"].choices = timezones.choices(  # type: ignore[attr-defined]
+            timezones.likely(
+                [client.timezone],
+                zones.zones_in(country) if country else [],
+                [client.practitioner.timezone] if client.practitioner_id else [],
+            ),
+            keep=client.timezone,
+        )
         self.fields["country"].choices = countries.choices(  # type: ignore[attr-defined]
             _("Go by my time zone"), keep=[self.instance.country]
         )

@@ -1,17 +1,21 @@
 """Country names in the reader's language, and country choices for forms.
 
-The countries Tend has crisis lines for have translated names here (one per entry in
-tend/safety's data/crisis_resources.toml; a test checks they match): `NAMES` is the list of
-countries with lines that forms offer first. Every other ISO 3166 country is
-named in English, from the tz database's iso3166.tab.
+Every country is named in the reader's language from Babel's CLDR data
+(`babel.Locale(lang).territories`), and sorted for it. `NAMES` is the list of countries Tend
+has crisis lines for (one per entry in tend/safety's data/crisis_resources.toml; a test
+checks they match), which forms offer first; its translations are the fallback should
+Babel lack a name. Which codes are countries comes from the tz database's iso3166.tab.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
+from babel.core import Locale, UnknownLocaleError
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -34,17 +38,40 @@ NAMES: dict[str, Promise] = {
 Choices = list[tuple[Any, Any]]
 
 
-def name(code: str) -> str:
-    """The country's name in the active language if we have it, else in English, else ""."""
+@lru_cache(maxsize=8)
+def _territories(language: str) -> Mapping[str, str]:
+    try:
+        return dict(Locale.parse(language.replace("-", "_")).territories)
+    except (UnknownLocaleError, ValueError):
+        return {}
+
+
+def name_in(code: str, language: str) -> str:
+    """The country's name in `language`, else in English, else "" (not a country)."""
     code = zones.normalise_country(code)
+    if code not in NAMES and code not in zones.country_names():
+        return ""
+    found = _territories(language).get(code) or _territories("en").get(code)
+    if found:
+        return str(found)
     if code in NAMES:
         return str(NAMES[code])
     return zones.country_names().get(code, "")
 
 
-def _sort_key(pair: tuple[str, str]) -> str:
-    text = unicodedata.normalize("NFKD", pair[1])
+def name(code: str) -> str:
+    """The country's name in the active language."""
+    return name_in(code, (translation.get_language() or "en").split("-")[0])
+
+
+def sort_key(text: str) -> str:
+    """Alphabetical as a reader expects: accents don't move a name ("Ó" sorts with "O")."""
+    text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+
+
+def _sort_key(pair: tuple[str, str]) -> str:
+    return sort_key(pair[1])
 
 
 def with_lines() -> list[tuple[str, str]]:
@@ -65,7 +92,7 @@ def choices(blank_label: Any, keep: Iterable[str] = ()) -> Choices:
     """
     first = with_lines()
     listed = {code for code, _name in first}
-    others = {code: label for code, label in zones.country_names().items() if code not in listed}
+    others = {code: name(code) for code in zones.country_names() if code not in listed}
     for code in keep:
         if code and code not in listed and code not in others:
             others[code] = name(code) or code

@@ -72,3 +72,15 @@ def country_names() -> Mapping[str, str]:
 def country_for_zone(zone: str) -> str:
     """The country code for an IANA time zone ("America/Mexico_City" -> "MX"), or ""."""
     return zone_countries().get(zone.strip(), "")
+
+
+@cache
+def canonical_zones() -> Mapping[str, str]:
+    """{"Europe/Madrid": "ES", ...}: each zone.tab zone (no old link names) and its country."""
+    return {row[2]: row[0].upper() for row in _rows(_tz_file("zone.tab")) if len(row) >= 3}
+
+
+def zones_in(country_code: str) -> list[str]:
+    """The canonical zones of a country, in zone.tab's order (the main one first)."""
+    code = normalise_country(country_code)
+    return [zone for zone, country in canonical_zones().items() if country == code]

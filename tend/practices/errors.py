@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.views.debug import ExceptionReporter
 
 
 def _page(request: HttpRequest, status: int, title: str, body: str) -> HttpResponse:
@@ -46,3 +53,58 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return forbidden(request)
+
+
+class CalmReporter(ExceptionReporter):
+    """In development too, a person sees Tend's calm page, never a stack trace.
+
+    Django shows its technical 500 page when DEBUG is on; with this reporter it shows ours
+    instead. The traceback still goes where developers look: the console and the log
+    ("Internal Server Error: /path" with the full traceback, from the django.request logger).
+    """
+
+    def _calm(self) -> SafeString:
+        request = self.request or HttpRequest()
+        if self.exc_type is not None and issubclass(self.exc_type, SuspiciousOperation):
+            response = bad_request(request)
+        else:
+            response = server_error(request)
+        # Our own page, already escaped by our template.
+        return mark_safe(response.content.decode())  # noqa: S308
+
+    def get_traceback_html(self) -> SafeString:
+        try:
+            return self._calm()
+        except Exception:  # our page itself broke: the developer needs the details
+            return super().get_traceback_html()
+
+    def get_traceback_text(self) -> SafeString:
+        try:
+            return self._calm()
+        except Exception:
+            return super().get_traceback_text()
+
+
+class DevelopmentPages:
+    """With DEBUG on, a missing page is Tend's own 404, as it is in production.
+
+    Django's technical 404 page (with the list of URL patterns) is for framework authors;
+    a person trying Tend on a laptop should see what everyone else sees. Sits after
+    CommonMiddleware, so that a missing trailing slash still redirects.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.DEBUG:
+            try:
+                resolve(request.path_info, getattr(request, "urlconf", None))
+            except Resolver404:
+                return not_found(request)
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if settings.DEBUG and isinstance(exception, Http404):
+            return not_found(request)
+        return None

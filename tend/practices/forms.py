@@ -34,11 +34,20 @@ class SignInForm(AuthenticationForm):
 
 
 class AccountForm(forms.ModelForm[Practitioner]):
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezones.choices)
+    timezone = forms.ChoiceField(label=_("Time zone"))
 
     class Meta:
         model = Practitioner
         fields = ("name", "language", "timezone")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        me = self.instance
+        colleagues = Practitioner.objects.filter(practice_id=me.practice_id, is_active=True)
+        self.fields["timezone"].choices = timezones.choices(  # type: ignore[attr-defined]
+            timezones.likely([me.timezone], colleagues.values_list("timezone", flat=True)),
+            keep=me.timezone,
+        )
 
 
 class PasswordResetInTheirLanguage(PasswordResetForm):

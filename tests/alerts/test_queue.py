@@ -368,3 +368,50 @@ def test_every_page_names_tends_own_plain_icon(as_alice: Any) -> None:
     assert re.search(r'<link rel="icon" href="/static/tend/favicon[^"]*\.svg"', page)
     icon = Path(settings.BASE_DIR) / "static" / "tend" / "favicon.svg"
     assert icon.read_text().startswith("<svg")
+
+
+def test_the_queue_keeps_itself_current_from_its_own_part_page(
+    as_alice: HttpClient, carmen: Client
+) -> None:
+    page = as_alice.get(reverse("home")).content.decode()
+    # A small script of Tend's own fetches the list's part page; no script inside the page.
+    assert re.search(r'<script src="/static/tend/queue[^"]*\.js" defer></script>', page)
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page)
+    assert f'data-refresh="{reverse("queue_part")}"' in page
+    part = as_alice.get(reverse("queue_part"))
+    assert part.status_code == 200
+    assert "Nobody needs you right now" in part.content.decode()
+    assert "<html" not in part.content.decode()
+    # Someone writes; the part shows them, ready to be swapped in, with working forms.
+    answer(carmen, wants_contact="yes")
+    part_page = as_alice.get(reverse("queue_part")).content.decode()
+    assert "Carmen López" in part_page and "asked you to reach out" in part_page
+    assert "csrfmiddlewaretoken" in part_page
+
+
+def test_the_part_page_is_for_signed_in_practitioners_only(client: HttpClient) -> None:
+    response = client.get(reverse("queue_part"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_an_admin_watching_the_whole_practice_keeps_watching_it(
+    alice: Practitioner, carmen: Client
+) -> None:
+    alice.role = Practitioner.Role.ADMIN
+    alice.save()
+    http = HttpClient()
+    http.force_login(alice)
+    page = http.get(reverse("home") + "?all=1").content.decode()
+    assert f'data-refresh="{reverse("queue_part")}?all=1"' in page
+
+
+def test_the_script_is_small_and_leaves_the_list_alone_while_someone_writes() -> None:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    script = (Path(settings.BASE_DIR) / "static" / "tend" / "queue.js").read_text()
+    assert "30000" in script  # every half minute
+    assert "textarea" in script and "details[open]" in script
+    assert len(script) < 3000

@@ -276,14 +276,14 @@ def test_preview_shows_the_exact_times_in_the_clients_zone_and_saves_nothing(
     page = text(response)
     assert response.status_code == 200
     assert "When Dana Fox will hear from Tend" in visible(page)
-    assert "In their time zone (Europe/Madrid), outside their quiet hours." in visible(page)
+    assert "In their time zone (Madrid time), outside their quiet hours." in visible(page)
     shown = re.findall(r"<li><time[^>]*>([^<]+)</time></li>", page)
     assert shown == [
-        "Wednesday, May 13, 2026, 8 a.m.",
-        "Wednesday, May 13, 2026, 7 p.m.",
-        "Thursday, May 14, 2026, 7 p.m.",
-        "Saturday, May 16, 2026, 7 p.m.",
-        "Tuesday, May 19, 2026, 7 p.m.",
+        "Wed 13 May, 08:00 (Madrid time)",
+        "Wed 13 May, 19:00 (Madrid time)",
+        "Thu 14 May, 19:00 (Madrid time)",
+        "Sat 16 May, 19:00 (Madrid time)",
+        "Tue 19 May, 19:00 (Madrid time)",
     ]
     assert "Plan: 3h, 1d, 2d, 4d, 7d." in visible(page)  # the plan those times come from
     assert "Rest tonight." in page  # the rest of the form is kept
@@ -316,7 +316,7 @@ def test_preview_of_a_written_plan_then_logging_it(as_alice: HttpClient, dana: C
     response = as_alice.post(f"/sessions/new/{dana.pk}/", {**form, "preview": "1"})
 
     shown = re.findall(r"<li><time[^>]*>([^<]+)</time></li>", text(response))
-    assert shown == ["Tuesday, May 12, 2026, 8 p.m.", "Thursday, May 14, 2026, 7 p.m."]
+    assert shown == ["Tue 12 May, 20:00 (Madrid time)", "Thu 14 May, 19:00 (Madrid time)"]
     assert Session.objects.count() == 0
 
     session = log(as_alice, dana, plan="1h, 2d")
@@ -617,9 +617,9 @@ def test_a_day_later_means_the_same_wall_clock_time_across_the_clock_change(
     assert second.due_at == dt.datetime(2026, 3, 29, 8, 0, tzinfo=dt.UTC)
     shown = re.findall(r"<li><time[^>]*>([^<]+)</time></li>", text(preview))
     assert shown == [
-        "Saturday, March 28, 2026, 1 p.m.",
-        "Sunday, March 29, 2026, 10 a.m.",
-        "Monday, March 30, 2026, 10 a.m.",
+        "Sat 28 Mar, 13:00 (Madrid time)",
+        "Sun 29 Mar, 10:00 (Madrid time)",  # the same clock time across the change
+        "Mon 30 Mar, 10:00 (Madrid time)",
     ]
     # A check-in's window is real hours too, even when the clocks change inside it.
     window = dt.timedelta(hours=settings.CHECKIN_WINDOW_HOURS)
@@ -694,13 +694,16 @@ def test_the_client_page_shows_each_sessions_follow_up_and_how_it_went(
     page = text(as_alice.get(f"/clients/{dana.pk}/"))
 
     newer_lines, older_lines = followups(page)
-    assert newer_lines == ["Sat 16 May, 08:00 scheduled", "Fri 22 May, 08:00 scheduled"]
+    assert newer_lines == [
+        "Sat 16 May, 10:00 (Madrid time) scheduled",
+        "Fri 22 May, 10:00 (Madrid time) scheduled",
+    ]
     assert older_lines == [
-        "Tue 12 May, 17:30 answered · “stirred up” · Open",
-        "Wed 13 May, 12:00 missed",
-        "Thu 14 May, 12:00 sent (in the app only: the client turned emails off)",
-        "Sat 16 May, 12:00 cancelled (a newer session took over)",
-        "Tue 19 May, 12:00 cancelled (a newer session took over)",
+        "Tue 12 May, 19:30 (Madrid time) answered · “stirred up” · Open",
+        "Wed 13 May, 14:00 (Madrid time) missed",
+        "Thu 14 May, 14:00 (Madrid time) sent (in the app only: the client turned emails off)",
+        "Sat 16 May, 14:00 (Madrid time) cancelled (a newer session took over)",
+        "Tue 19 May, 14:00 (Madrid time) cancelled (a newer session took over)",
     ]
     assert f'href="/checkins/{one.pk}/"' in page
 
@@ -717,12 +720,12 @@ def test_the_client_page_says_when_a_follow_up_was_reminded(
     assert len(smtp_inbox.to("dana@example.com")) == 2
 
     [lines] = followups(text(as_alice.get(f"/clients/{dana.pk}/")))
-    assert lines[0] == "Wed 13 May, 17:00 sent (reminded once)"
+    assert lines[0] == "Wed 13 May, 19:00 (Madrid time) sent (reminded once)"
 
     assert services.checkin_quick_answer(checkin_id=first.pk, answer=QuickAnswer.SETTLED)
 
     [lines] = followups(text(as_alice.get(f"/clients/{dana.pk}/")))
-    assert lines[0] == "Wed 13 May, 17:00 answered · “settled” · Open"
+    assert lines[0] == "Wed 13 May, 19:00 (Madrid time) answered · “settled” · Open"
 
 
 def test_the_client_page_says_when_the_email_could_not_be_delivered(
@@ -738,8 +741,8 @@ def test_the_client_page_says_when_the_email_could_not_be_delivered(
 
     [lines] = followups(text(as_alice.get(f"/clients/{dana.pk}/")))
     assert lines == [
-        "Wed 13 May, 17:00 sent (the email could not be delivered)",
-        "Tue 19 May, 17:00 scheduled",
+        "Wed 13 May, 19:00 (Madrid time) sent (the email could not be delivered)",
+        "Tue 19 May, 19:00 (Madrid time) scheduled",
     ]
 
 
@@ -762,3 +765,50 @@ def test_quiet_hours_changed_by_the_practitioner_move_check_ins_too(
 
     assert response.status_code == 302
     assert due(session) == [madrid(5, 14, 9, 15), madrid(5, 20, 9, 15)]
+
+
+# Times, each with its zone
+
+
+def test_the_preview_and_the_saved_schedule_show_the_same_times_each_with_its_zone(
+    as_alice: HttpClient, dana: Client
+) -> None:
+    form = session_form(plan="1h, 2d")
+    page = text(as_alice.post(f"/sessions/new/{dana.pk}/", {**form, "preview": "1"}))
+    # Alice types in her own zone, and the form says which one that is.
+    assert "In your time zone (UTC)." in visible(page)
+    previewed = re.findall(r"<li><time[^>]*>([^<]+)</time></li>", page)
+
+    log(as_alice, dana, plan="1h, 2d")
+    client_page = text(as_alice.get(f"/clients/{dana.pk}/"))
+    scheduled = re.findall(r'<li><time datetime="[^"]+">([^<]+)</time>', client_page)
+    assert previewed == ["Tue 12 May, 20:00 (Madrid time)", "Thu 14 May, 19:00 (Madrid time)"]
+    assert scheduled[:2] == previewed
+    # The session itself is in Alice's zone, and says so.
+    assert "Tue 12 May, 17:00 (UTC)" in visible(client_page)
+
+
+def test_a_plan_whose_check_ins_all_fall_in_the_past_is_pointed_out(
+    as_alice: HttpClient, dana: Client
+) -> None:
+    form = session_form(starts_at="2025-03-02T10:00", plan="1d, 2d")
+    page = visible(text(as_alice.post(f"/sessions/new/{dana.pk}/", {**form, "preview": "1"})))
+    assert "Every one of these check-ins is already in the past, so Tend would send none." in page
+    assert "Mon 3 Mar 2025, 11:00 (Madrid time)" in page  # another year: the year shows
+
+    response = as_alice.post(f"/sessions/new/{dana.pk}/", form, follow=True)
+    assert "Every check-in of its plan falls in the past, so Tend will not send any." in visible(
+        text(response)
+    )
+    assert "Tend will follow up." not in visible(text(response))
+
+
+def test_a_plan_with_check_ins_still_ahead_gets_no_warning(
+    as_alice: HttpClient, dana: Client
+) -> None:
+    page = visible(
+        text(as_alice.post(f"/sessions/new/{dana.pk}/", {**session_form(), "preview": "1"}))
+    )
+    assert "already in the past" not in page
+    response = as_alice.post(f"/sessions/new/{dana.pk}/", session_form(), follow=True)
+    assert "Session logged. Tend will follow up." in visible(text(response))

@@ -105,7 +105,7 @@ def test_the_quiet_day_link_asks_first_then_pauses_until_the_end_of_the_clients_
     assert "Enjoy the quiet" in page
     # The pause ends at midnight; the first moment after it outside her quiet hours (21:00
     # to 08:00) is what she is told.
-    assert "You'll hear from Tend again no earlier than May 14, 2026, 8 a.m." in page
+    assert "You'll hear from Tend again no earlier than Thu 14 May, 08:00 (Madrid time)" in page
     assert "midnight" not in page
     assert state(dana) == (END_OF_THAT_DAY, None)
 
@@ -114,10 +114,14 @@ def test_the_quiet_day_link_asks_first_then_pauses_until_the_end_of_the_clients_
     ("asked_at", "until", "shown"),
     [
         # 17:59 in Madrid: the rest of today is quiet.
-        (dt.datetime(2026, 5, 13, 15, 59), END_OF_THAT_DAY, "May 14, 2026, 8 a.m."),
+        (dt.datetime(2026, 5, 13, 15, 59), END_OF_THAT_DAY, "Thu 14 May, 08:00 (Madrid time)"),
         # From 18:00 in Madrid there is little of today left: tomorrow is quiet too.
-        (dt.datetime(2026, 5, 13, 16, 0), END_OF_NEXT_DAY, "May 15, 2026, 8 a.m."),
-        (dt.datetime(2026, 5, 13, 21, 30), END_OF_NEXT_DAY, "May 15, 2026, 8 a.m."),  # 23:30
+        (dt.datetime(2026, 5, 13, 16, 0), END_OF_NEXT_DAY, "Fri 15 May, 08:00 (Madrid time)"),
+        (
+            dt.datetime(2026, 5, 13, 21, 30),
+            END_OF_NEXT_DAY,
+            "Fri 15 May, 08:00 (Madrid time)",
+        ),  # 23:30
     ],
     ids=["17:59", "18:00", "23:30"],
 )
@@ -168,7 +172,7 @@ def test_a_quiet_day_is_set_in_the_clients_language(
 
     assert response.status_code == 200
     assert '<html lang="es">' in text(response)
-    assert "14 de mayo de 2026" in text(response)
+    assert "jue 14 may, 08:00 (hora de Madrid)" in text(response)
     assert "May 14" not in text(response)
     assert state(carmen)[0] is not None
 
@@ -332,9 +336,9 @@ def test_the_settings_page_offers_a_pause_and_a_way_to_stop_emails(as_dana: Http
 @pytest.mark.parametrize(
     ("action", "until", "shown"),
     [
-        ("pause_1", END_OF_THAT_DAY, "May 14, 2026, 8 a.m."),
-        ("pause_3", END_OF_THAT_DAY + dt.timedelta(days=2), "May 16, 2026, 8 a.m."),
-        ("pause_7", END_OF_THAT_DAY + dt.timedelta(days=6), "May 20, 2026, 8 a.m."),
+        ("pause_1", END_OF_THAT_DAY, "Thu 14 May, 08:00 (Madrid time)"),
+        ("pause_3", END_OF_THAT_DAY + dt.timedelta(days=2), "Sat 16 May, 08:00 (Madrid time)"),
+        ("pause_7", END_OF_THAT_DAY + dt.timedelta(days=6), "Wed 20 May, 08:00 (Madrid time)"),
     ],
 )
 def test_a_client_pauses_follow_up_and_sees_until_when(
@@ -354,9 +358,9 @@ def test_a_client_pauses_follow_up_and_sees_until_when(
 @pytest.mark.parametrize(
     ("quiet", "shown"),
     [
-        (("22:00", "07:15"), "May 14, 2026, 7:15 a.m."),
-        (("00:00", "00:00"), "May 14, 2026, midnight"),  # no quiet hours at all
-        (("13:00", "15:00"), "May 14, 2026, midnight"),  # midnight isn't quiet for her
+        (("22:00", "07:15"), "Thu 14 May, 07:15 (Madrid time)"),
+        (("00:00", "00:00"), "Thu 14 May, 00:00 (Madrid time)"),  # no quiet hours at all
+        (("13:00", "15:00"), "Thu 14 May, 00:00 (Madrid time)"),  # midnight isn't quiet for her
     ],
     ids=["quiet-till-7:15", "never-quiet", "quiet-after-lunch"],
 )
@@ -390,7 +394,7 @@ def test_a_quiet_day_from_the_settings_page_in_the_evening_covers_the_next_day_t
 
     assert state(dana) == (END_OF_NEXT_DAY, None)
     page = visible(text(as_dana.get("/c/preferences/")))
-    assert "You'll hear from Tend again no earlier than May 15, 2026, 8 a.m." in page
+    assert "You'll hear from Tend again no earlier than Fri 15 May, 08:00 (Madrid time)" in page
 
 
 def test_a_paused_spanish_client_reads_the_date_in_spanish(clock: Any, carmen: Client) -> None:
@@ -402,7 +406,7 @@ def test_a_paused_spanish_client_reads_the_date_in_spanish(clock: Any, carmen: C
 
     page = text(as_carmen.get("/c/preferences/"))
     assert '<html lang="es">' in page
-    assert "16 de mayo de 2026 a las 08:00" in page
+    assert "sáb 16 may, 08:00 (hora de Madrid)" in page
     assert "May 16" not in page
     assert "Reanudar ahora" in page
 

@@ -149,7 +149,10 @@ def test_every_country_with_lines_has_a_translatable_name() -> None:
         assert countries.name("uk") == "United Kingdom"
     with translation.override("es"):
         assert countries.name("uk") == "Reino Unido"
-    assert countries.name("FR") == "France"  # from the tz database, in English
+    with translation.override("en"):
+        assert countries.name("FR") == "France"  # every country, in the reader's language
+    with translation.override("es"):
+        assert countries.name("FR") == "Francia"
     assert countries.name("ZZ") == ""
 
 
