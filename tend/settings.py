@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "tend.alerts",
     "tend.worker",
     "tend.demo",
+    "tend.backups",
 ]
 
 MIDDLEWARE = [
