@@ -255,7 +255,6 @@ def test_restore_says_plainly_what_is_wrong_with_the_file(tmp_path: Path) -> Non
 
 def test_backup_says_plainly_when_it_cannot_be_made(tmp_path: Path) -> None:
     env = environment(f"sqlite:///{tmp_path / 'tend.sqlite3'}", tmp_path)
-    ok(tend(env, "migrate", "--no-input", "-v", "0"))
     nowhere = tmp_path / "no-folder" / "tend.sqlite3"
     assert f"There is no folder {nowhere.parent}" in refused(tend(env, "backup", str(nowhere)))
     assert "is a folder" in refused(tend(env, "backup", str(tmp_path)))

@@ -76,7 +76,9 @@ class Command(BaseCommand):
             return
         self.create(values["practice"], values["name"], email, values["password"], language)
 
-    def create(self, practice_name: str, name: str, email: str, password: str, language: str) -> None:
+    def create(
+        self, practice_name: str, name: str, email: str, password: str, language: str
+    ) -> None:
         practitioner = Practitioner(email=email, name=name)
         try:
             validate_password(password, practitioner)
