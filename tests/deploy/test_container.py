@@ -4,11 +4,18 @@ itself is not built by the tests.)"""
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
 import re
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -24,8 +31,8 @@ SIGN_IN = (
 )
 
 
-def start(tmp_path: Path, *command: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """The container's start: the entry script with the image's environment."""
+def environment(tmp_path: Path, **env: str) -> dict[str, str]:
+    """The image's environment, on a SQLite database in tmp_path."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("TEND_")}
     base.update(
         PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}",
@@ -33,8 +40,18 @@ def start(tmp_path: Path, *command: str, **env: str) -> subprocess.CompletedProc
         TEND_DATABASE_URL=f"sqlite:///{tmp_path / 'tend.sqlite3'}",
         **env,
     )
+    return base
+
+
+def start(tmp_path: Path, *command: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The container's start: the entry script with the image's environment."""
     return subprocess.run(  # noqa: S603
-        [str(ENTRY), *command], env=base, cwd=tmp_path, capture_output=True, text=True, timeout=300
+        [str(ENTRY), *command],
+        env=environment(tmp_path, **env),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -155,3 +172,73 @@ def test_the_image_gets_exactly_the_tested_versions_and_no_test_tools() -> None:
         assert tool not in runtime
     for dependency in ("django", "gunicorn", "psycopg", "cryptography", "whitenoise"):
         assert dependency in runtime
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+SERVER = ["tend", "serve"]
+
+
+@pytest.mark.slow
+def test_the_container_serves_a_practice_its_first_admin_signs_into(tmp_path: Path) -> None:
+    """The whole start, as the image runs it (the command compose.yaml gives, on another
+    port): migrate, create the admin, serve with a worker beside; healthy; Sam signs in."""
+    has_serve = subprocess.run(  # noqa: S603
+        [str(Path(sys.executable).parent / "tend"), "help", SERVER[1]],
+        capture_output=True,
+        timeout=60,
+    )
+    if has_serve.returncode != 0:
+        pytest.skip(f"`tend {SERVER[1]}` is not in this branch yet")
+    port = free_port()
+    site = f"http://127.0.0.1:{port}"
+    log = (tmp_path / "server.log").open("w")
+    env = {**FIRST_ADMIN, "TEND_SITE_URL": site}
+    server = subprocess.Popen(  # noqa: S603
+        [str(ENTRY), *SERVER, "--addr", f"127.0.0.1:{port}"],
+        env=environment(tmp_path, **env),
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        health = 0
+        while health != 200:
+            assert server.poll() is None, (tmp_path / "server.log").read_text()
+            assert time.monotonic() < deadline, (tmp_path / "server.log").read_text()
+            time.sleep(1)
+            try:
+                health = urllib.request.urlopen(f"{site}/health/", timeout=5).status  # noqa: S310
+            except (urllib.error.URLError, ConnectionError):
+                health = 0
+        browser = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        form = browser.open(f"{site}/login/", timeout=10).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+        assert token, form
+        answer = browser.open(
+            f"{site}/login/",
+            urllib.parse.urlencode(
+                {
+                    "username": "sam@example.com",
+                    "password": PASSWORD,
+                    "csrfmiddlewaretoken": token[1],
+                }
+            ).encode(),
+            timeout=30,
+        )
+        page = answer.read().decode()
+        assert answer.url == f"{site}/", answer.url  # signed in: Needs you now
+        assert "Sign out" in page and "Practice settings" in page  # as the practice's admin
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)
+        log.close()
