@@ -12,10 +12,12 @@ Every failure a person can fix is a BackupError with a plain sentence.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any, Literal
@@ -72,13 +74,15 @@ def backup(db: dict[str, Any], path: Path) -> None:
         raise BackupError(f"There is no folder {path.parent} to write the backup in.")
     partial = path.with_name(f".{path.name}.partial")
     try:
-        if kind_of_database(db) == "sqlite":
-            _sqlite_backup(Path(db["NAME"]), partial)
-        else:
-            _pg_dump(db, partial)
-        os.replace(partial, path)
+        with plainly("The backup could not be made"):
+            if kind_of_database(db) == "sqlite":
+                _sqlite_backup(Path(db["NAME"]), partial)
+            else:
+                _pg_dump(db, partial)
+            os.replace(partial, path)
     finally:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
 
 
 def check_restorable(db: dict[str, Any], path: Path) -> None:
@@ -113,10 +117,22 @@ def check_restorable(db: dict[str, Any], path: Path) -> None:
 def restore(db: dict[str, Any], path: Path) -> None:
     """Replace everything in `db` with the backup at `path`."""
     check_restorable(db, path)
-    if kind_of_database(db) == "sqlite":
-        _sqlite_restore(path, Path(db["NAME"]))
-    else:
-        _pg_restore(db, path)
+    with plainly("Nothing was restored"):
+        if kind_of_database(db) == "sqlite":
+            _sqlite_restore(path, Path(db["NAME"]))
+        else:
+            _pg_restore(db, path)
+
+
+@contextlib.contextmanager
+def plainly(what: str) -> Iterator[None]:
+    """A file that can't be written or a database SQLite can't open, said in a sentence."""
+    try:
+        yield
+    except OSError as exc:
+        raise BackupError(f"{what}: {exc.strerror} ({exc.filename}).") from None
+    except sqlite3.Error as exc:
+        raise BackupError(f"{what}: SQLite said: {exc}.") from None
 
 
 def _sqlite_backup(source: Path, partial: Path) -> None:

@@ -241,6 +241,10 @@ def test_restore_says_plainly_what_is_wrong_with_the_file(tmp_path: Path) -> Non
     said = refused(tend(postgres_env, "restore", str(sqlite_backup), "--yes"))
     assert "is a backup of a SQLite database, and this Tend uses PostgreSQL" in said
 
+    lost = environment(f"sqlite:///{tmp_path / 'no-such-folder' / 'tend.sqlite3'}", tmp_path)
+    said = refused(tend(lost, "restore", str(sqlite_backup), "--yes"))
+    assert "Nothing was restored: SQLite said: unable to open database file" in said
+
     dump = tmp_path / "tend.dump"
     dump.write_bytes(b"PGDMP\x01\x0e\x00" + bytes(100))
     said = refused(tend(sqlite_env, "restore", str(dump), "--yes"))
