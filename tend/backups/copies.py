@@ -91,7 +91,8 @@ def check_restorable(db: dict[str, Any], path: Path) -> None:
         raise BackupError(f"There is no backup at {path}.")
     if path.is_dir():
         raise BackupError(f"{path} is a folder, not a backup.")
-    mine, theirs = kind_of_database(db), kind_of_file(path)
+    with plainly("That backup can't be read"):
+        mine, theirs = kind_of_database(db), kind_of_file(path)
     if theirs is None:
         raise BackupError(f"{path} is not a backup made by `tend backup`.")
     if theirs != mine:
