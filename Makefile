@@ -40,10 +40,13 @@ format: $(STAMP)
 bench: setup
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-# Regenerate the pinned lock file after changing pyproject.toml.
+# Regenerate the pinned lock files after changing pyproject.toml: requirements.lock (with the
+# dev extras: tests, linters) and requirements-prod.lock (what runs Tend, for the container),
+# the second held to the first's versions.
 lock:
 	$(BIN)/python -m pip install --quiet uv==0.13.8
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.13 -o requirements.lock -q
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.13 -c requirements.lock -o requirements-prod.lock -q
 
 clean:
 	rm -rf $(VENV) *.sqlite3*

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "tend.team",
     "tend.worker",
     "tend.demo",
+    "tend.backups",
 ]
 
 MIDDLEWARE = [
