@@ -325,7 +325,9 @@ def reachable(url: str) -> str:
         with psycopg.connect(url, connect_timeout=3):
             return ""
     except psycopg.Error as error:
-        return f"PostgreSQL is not reachable at {urllib.parse.urlsplit(url).netloc}: {error}"
+        parts = urllib.parse.urlsplit(url)
+        where = f"{parts.hostname}:{parts.port or 5432}"
+        return f"PostgreSQL is not reachable at {where}: {str(error).splitlines()[0]}"
 
 
 @contextmanager
@@ -378,32 +380,26 @@ def healthy(port: int) -> bool:
 
 def cpu_seconds(pid: int) -> dict[str, float]:
     """CPU time (user + system) so far of the web processes and the workers under pid."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    parents, used, lines = {}, {}, {}
+    processes = {}  # pid: (parent, CPU ticks, command line)
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
             line = (stat.parent / "cmdline").read_bytes().decode(errors="replace")
         except OSError:
-            continue
-        child = int(stat.parent.name)
-        parents[child], used[child], lines[child] = (
-            int(fields[1]),
-            int(fields[11]) + int(fields[12]),
-            line,
-        )
-    totals = {"web": 0.0, "worker": 0.0}
+            continue  # gone meanwhile
+        processes[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]), line)
     below, frontier = set(), [pid]
     while frontier:
         parent = frontier.pop()
-        for child, its_parent in parents.items():
-            if its_parent == parent and child not in below:
-                below.add(child)
-                frontier.append(child)
+        children = {child for child, (its, _, _) in processes.items() if its == parent}
+        frontier += children - below
+        below |= children
+    totals = {"web": 0.0, "worker": 0.0}
     for child in below:
-        kind = "web" if "gunicorn" in lines[child] else "worker" if "worker" in lines[child] else ""
+        _, ticks, line = processes[child]
+        kind = "web" if "gunicorn" in line else "worker" if "worker" in line else ""
         if kind:
-            totals[kind] += used[child] / ticks
+            totals[kind] += ticks / os.sysconf("SC_CLK_TCK")
     return totals
 
 
