@@ -5,6 +5,9 @@ triage: the practitioner's home page with `--clients` clients and `--checkins` c
 against a trivial signed-in page (bench/triage.py).
 screening: the safety screen's time per text over the corpus, against the rules alone, and
 its training time (bench/screening.py).
+load: `tend serve` on PostgreSQL with `--users` people at once for `--seconds`, while its
+worker sends 2,000 due check-ins; then the check-in form flat out against a trivial page
+(bench/load.py).
 
 Each benchmark sets Django up for its own throwaway database, so when several run, each
 runs in its own process.
@@ -16,7 +19,7 @@ import argparse
 import subprocess
 import sys
 
-BENCHES = ("dispatch", "triage", "screening")
+BENCHES = ("dispatch", "triage", "screening", "load")
 
 
 def run(name: str, args: argparse.Namespace) -> None:
@@ -28,6 +31,10 @@ def run(name: str, args: argparse.Namespace) -> None:
         from bench import screening
 
         screening.main()
+    elif name == "load":
+        from bench import load
+
+        load.main(args.users, args.seconds, args.web)
     else:
         from bench import triage
 
@@ -68,6 +75,16 @@ def main() -> None:
     parser.add_argument(
         "--keep", action="store_true", help="triage: keep the database (its URL goes to stderr)"
     )
+    parser.add_argument("--users", type=int, default=200, help="load: people at once (default 200)")
+    parser.add_argument(
+        "--seconds", type=float, default=60.0, help="load: how long they keep at it (default 60)"
+    )
+    parser.add_argument(
+        "--web",
+        type=int,
+        default=0,
+        help="load: web processes (default: what tend serve would choose)",
+    )
     args = parser.parse_args()
     selected = [b for b in BENCHES if b in (args.only or BENCHES)]
     if len(selected) == 1:
@@ -77,6 +94,7 @@ def main() -> None:
     rest += [f"--requests={args.requests}", *(["--explain"] if args.explain else [])]
     rest += ["--keep"] if args.keep else []
     rest += [f"--trivial={args.trivial}"] if args.trivial else []
+    rest += [f"--users={args.users}", f"--seconds={args.seconds}", f"--web={args.web}"]
     failed = False
     for name in selected:
         done = subprocess.run([sys.executable, "-m", "bench", "--only", name, *rest])  # noqa: S603

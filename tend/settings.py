@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -97,10 +98,13 @@ TEMPLATES = [
     },
 ]
 
+# In production a connection is kept open between requests (a minute at most, checked
+# before reuse): a new PostgreSQL connection costs more than most of Tend's pages.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("TEND_DATABASE_URL", f"sqlite:///{DATA_DIR / 'tend.sqlite3'}"),
-        conn_max_age=env_int("TEND_DB_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("TEND_DB_CONN_MAX_AGE", 0 if DEBUG else 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -145,8 +149,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static_root"
-# Serve straight from the package, so no collectstatic step is needed to run Tend.
+# Served straight from the package by whitenoise, so no collectstatic step is needed to run
+# Tend (STATIC_ROOT is used only if someone runs it). Every page links them with a hash of
+# their content (tend/lib/static.py), so browsers may keep them for a year and still fetch
+# a changed file at once.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "tend.lib.static.VersionedStaticFilesStorage"},
+}
 WHITENOISE_USE_FINDERS = True
+WHITENOISE_MAX_AGE = 0 if DEBUG else 365 * 24 * 60 * 60
+# Whitenoise warns when STATIC_ROOT does not exist: it needs nothing there.
+warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
 
 # Email: any SMTP relay. No web request talks to it: every email is written to the outbox
 # (the default mailer, so Django's own mail API lands there too) and `tend worker` sends it

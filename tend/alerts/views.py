@@ -259,11 +259,19 @@ def reply(request: PractitionerRequest, checkin_id: int) -> HttpResponse:
     return redirect("checkins:detail", checkin.pk)
 
 
+# The client page's history: the most recent entries at first (two years of fortnightly
+# sessions and their check-ins would be a 100 KB page), the rest a link away.
+TIMELINE_RECENT = 40
+TIMELINE_WHOLE = 200
+
+
 @login_required
 def client_detail(request: PractitionerRequest, client_id: int) -> HttpResponse:
     client = tenancy.get_or_404(
         request, Client.objects.select_related("practitioner", "practice"), pk=client_id
     )
+    whole = request.GET.get("history") == "all"
+    timeline = selectors.timeline(client, TIMELINE_WHOLE if whole else TIMELINE_RECENT + 1)
     alerts = [
         (alert, reasons.reason(alert))
         for alert in client.alerts.exclude(state=AlertState.RESOLVED).select_related(
@@ -272,7 +280,8 @@ def client_detail(request: PractitionerRequest, client_id: int) -> HttpResponse:
     ]
     ctx = {
         "client": client,
-        "timeline": selectors.timeline(client),
+        "timeline": timeline[:TIMELINE_WHOLE] if whole else timeline[:TIMELINE_RECENT],
+        "timeline_earlier": not whole and len(timeline) > TIMELINE_RECENT,
         "alerts": alerts,
         "has_open_alerts": any(a.state == AlertState.OPEN for a, _reason in alerts),
         "replies": selectors.recent_replies(client),

@@ -253,9 +253,22 @@ def model_for(language: str) -> Model | None:
     return train(rows, language)
 
 
+def _train_all() -> None:
+    for code in loaded():
+        model_for(code)
+
+
+_warming: list[threading.Thread] = []
+_warming_lock = threading.Lock()
+
+
 def warm_up() -> threading.Thread:
     """Train every language's model in the background, so the first client who writes
-    does not wait for it (a web process calls this as it starts)."""
-    thread = threading.Thread(target=lambda: [model_for(code) for code in loaded()], daemon=True)
-    thread.start()
-    return thread
+    does not wait for it (a web process calls this as it starts). Called again, it gives
+    the same thread: `tend serve` waits on it before forking, so its web processes share
+    the trained models."""
+    with _warming_lock:
+        if not _warming:
+            _warming.append(threading.Thread(target=_train_all, daemon=True))
+            _warming[0].start()
+        return _warming[0]

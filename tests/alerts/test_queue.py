@@ -365,7 +365,7 @@ def test_every_page_names_tends_own_plain_icon(as_alice: Any) -> None:
     from django.conf import settings
 
     page = as_alice.get("/").content.decode()
-    assert re.search(r'<link rel="icon" href="/static/tend/favicon[^"]*\.svg"', page)
+    assert re.search(r'<link rel="icon" href="/static/tend/favicon[^"]*\.svg(\?v=\w+)?"', page)
     icon = Path(settings.BASE_DIR) / "static" / "tend" / "favicon.svg"
     assert icon.read_text().startswith("<svg")
 

@@ -280,3 +280,33 @@ def test_empty_notes_stay_empty_in_the_database(carmen: Client) -> None:
 
     assert raw_row(Session._meta.db_table, session.pk, "client_note", "private_note") == ("", "")
     assert CheckIn.objects.count() == 0
+
+
+def test_a_long_history_shows_its_recent_part_and_the_rest_is_one_link_away(
+    as_alice: HttpClient, carmen: Client
+) -> None:
+    for week in range(45):
+        factories.SessionFactory(
+            client=carmen,
+            starts_at=NOW - dt.timedelta(weeks=week, hours=1),
+            client_note=f"Note of week {week}.",
+        )
+
+    page = text(as_alice.get(f"/clients/{carmen.pk}/"))
+
+    recent = timeline(page)
+    assert "Note of week 0." in recent and "Note of week 39." in recent
+    assert "Note of week 40." not in recent
+    assert '<a href="?history=all#history">Show earlier sessions and check-ins</a>' in page
+
+    whole = text(as_alice.get(f"/clients/{carmen.pk}/?history=all"))
+    assert "Note of week 44." in timeline(whole)
+    assert "Show earlier sessions and check-ins" not in whole
+
+
+def test_a_short_history_has_no_link_to_more(as_alice: HttpClient, carmen: Client) -> None:
+    factories.SessionFactory(client=carmen, starts_at=NOW - dt.timedelta(days=1))
+
+    page = text(as_alice.get(f"/clients/{carmen.pk}/"))
+
+    assert "Show earlier sessions and check-ins" not in page
