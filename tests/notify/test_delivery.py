@@ -341,7 +341,10 @@ def test_an_unanswered_check_in_gets_one_gentle_reminder_never_in_quiet_hours(
     checkin.refresh_from_db()
     assert checkin.state == State.MISSED
     lines = followups(text(as_alice.get(f"/clients/{dana.pk}/")))
-    assert lines == ["Wed 13 May, 08:00 missed (reminded once)", "Tue 19 May, 08:00 scheduled"]
+    assert lines == [
+        "Wed 13 May, 10:00 (Madrid time) missed (reminded once)",
+        "Tue 19 May, 10:00 (Madrid time) scheduled",
+    ]
 
     # A late answer is still welcome while the link lasts.
     late = tap(HttpClient(), answer_links(smtp_inbox, reminder)[QuickAnswer.SETTLED])
