@@ -90,11 +90,13 @@ def test_an_urgent_note_is_seen_and_answered(
     expect(page.locator(".queue-item")).to_contain_text("Eve Lane")
     a11y.check(page, "practitioner: after acknowledging")
 
-    # The client sees she was seen, by whom, and the reply.
+    # The client sees she was seen, by whom, and the reply, which comes first on her page.
     client.goto(f"{live_server.url}/c/")
     recent = client.locator(".recent li").first
     expect(recent).to_contain_text("Seen by Alice Moreno")
-    expect(recent).to_contain_text(REPLY)
+    first_card = client.locator("main section.card").first
+    expect(first_card).to_contain_text("From Alice Moreno")
+    expect(first_card).to_contain_text(REPLY)
     a11y.check(client, "client: seen, with the reply")
     help_link = client.get_by_role("link", name="Need help now?")
     help_link.click()
