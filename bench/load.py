@@ -3,7 +3,7 @@
 
 Prints one JSON line: {"bench": "load", "database", "web_processes", "users",
 "practitioners", "clients", "seconds", "requests", "errors", "rps", "p50_ms", "p95_ms",
-"p99_ms", "max_ms", "p95_ms_by_kind", "due", "dispatched", "dispatch_seconds",
+"p99_ms", "max_ms", "requests_by_kind", "p95_ms_by_kind", "due", "dispatched", "dispatch_seconds",
 "closed_clients", "closed_post_rps", "closed_trivial_rps", "closed_ratio",
 "closed_post_p95_ms", "closed_trivial_p95_ms", "closed_errors"} (and "error_examples" when
 there are errors). Targets: errors == 0, p95_ms < 800, closed_ratio >= 0.5.
@@ -514,6 +514,7 @@ def summary(samples: list[Sample], elapsed: float) -> dict[str, Any]:
         "p95_ms": round(p(times, 95)),
         "p99_ms": round(p(times, 99)),
         "max_ms": round(max(times) * 1000),
+        "requests_by_kind": {kind: sum(1 for s in samples if s.kind == kind) for kind in kinds},
         "p95_ms_by_kind": {
             kind: round(p([s.seconds for s in samples if s.kind == kind], 95)) for kind in kinds
         },

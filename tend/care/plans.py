@@ -93,6 +93,12 @@ def guidance_for(session: Session, language: str) -> str:
     if session.guidance:
         return str(session.guidance)
     own = practice_plan(session.practice_id, session.intensity, session.modality)
+    return _guidance(session, language, own)
+
+
+def _guidance(session: Session, language: str, own: AftercarePlan | None) -> str:
+    if session.guidance:
+        return str(session.guidance)
     if own is not None and own.guidance_in(language):
         return own.guidance_in(language)
     with translation.override(language):
@@ -103,6 +109,12 @@ def exercises_for(practice_id: int, intensity: str, modality: str) -> list[Exerc
     """The one or two practices that go with a session of this kind: those the practice
     chose for its plan, else the library's that suit it, each of a different kind."""
     own = practice_plan(practice_id, intensity, modality)
+    return _exercises(practice_id, intensity, modality, own)
+
+
+def _exercises(
+    practice_id: int, intensity: str, modality: str, own: AftercarePlan | None
+) -> list[Exercise]:
     if own is not None:
         chosen = list(own.exercises.filter(retired=False).order_by("minutes", "key"))
         if chosen:
@@ -116,6 +128,13 @@ def exercises_for(practice_id: int, intensity: str, modality: str) -> list[Exerc
 
 def session_exercises(session: Session) -> list[Exercise]:
     return exercises_for(session.practice_id, session.intensity, session.modality)
+
+
+def aftercare(session: Session, language: str) -> tuple[str, list[Exercise]]:
+    """A session's guidance and practices for the client, reading the plan once."""
+    kind = (session.practice_id, session.intensity, session.modality)
+    own = practice_plan(*kind)
+    return _guidance(session, language, own), _exercises(*kind, own)
 
 
 _TOKEN = re.compile(r"^\+?\s*(\d{1,4})\s*([hd])$")

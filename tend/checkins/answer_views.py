@@ -16,7 +16,11 @@ from tend.clients import links
 
 
 def _checkin(link: AnswerLink) -> CheckIn | None:
-    return CheckIn.objects.select_related("client__practitioner").filter(pk=link.checkin_id).first()
+    return (
+        CheckIn.objects.select_related("client__practitioner", "session")
+        .filter(pk=link.checkin_id)
+        .first()
+    )
 
 
 def _problem(request: HttpRequest, token: str, problem: str, status: int) -> HttpResponse:
@@ -78,7 +82,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         return _problem(request, token, "repeat", 409)
     if tap is Tap.REFUSED:
         return _problem(request, token, "withdrawn", 410)
-    checkin.refresh_from_db()
+    checkin = _checkin(link) or checkin  # as now recorded, with its client and practitioner
     with translation.override(language):
         ctx = {
             "checkin": checkin,

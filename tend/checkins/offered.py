@@ -3,17 +3,15 @@ suggested by what a check-in said (tend/integration/suggestions.py holds the rul
 
 from __future__ import annotations
 
-from tend.care import plans
-from tend.care.models import Session
 from tend.checkins.models import CheckIn
 from tend.checkins.services import latest_session
 from tend.integration import library, links, suggestions
+from tend.integration.models import Exercise
 
 
-def for_session(session: Session | None, language: str) -> list[dict[str, object]]:
-    if session is None:
-        return []
-    return [library.card(e, language) for e in plans.session_exercises(session)]
+def cards(exercises: list[Exercise], language: str) -> list[dict[str, object]]:
+    """What a page shows of these practices, their words read in one query."""
+    return [library.card(e, language) for e in library.with_words(exercises)]
 
 
 def after(checkin: CheckIn, *, by_link: bool = False) -> list[dict[str, object]]:
@@ -22,13 +20,15 @@ def after(checkin: CheckIn, *, by_link: bool = False) -> list[dict[str, object]]
     client = checkin.client
     language = client.language
     session = checkin.session or latest_session(client)
-    fitting = (
-        library.fitting(client.practice_id, session.intensity, session.modality)
-        if session is not None
-        else []
+    # Those that suit the session first, quickest first; then the others, kind by kind.
+    every = library.light(client.practice_id)
+    fitting = [
+        e for e in every if session and library.suits(e, session.intensity, session.modality)
+    ]
+    taken = {e.pk for e in fitting}
+    others = sorted(
+        (e for e in every if e.pk not in taken), key=lambda e: (e.kind, e.minutes, e.key)
     )
-    seen = {e.pk for e in fitting}
-    others = [e for e in library.visible(client.practice_id).defer("text") if e.pk not in seen]
     answer = suggestions.Answer(
         language=language,
         activation=checkin.activation,
@@ -38,6 +38,8 @@ def after(checkin: CheckIn, *, by_link: bool = False) -> list[dict[str, object]]
         basics=[checkin.slept, checkin.ate, checkin.drank, checkin.moved],
         note=f"{checkin.note}\n{checkin.need}",
     )
+    chosen = suggestions.suggest(answer, [*fitting, *others])
+    library.with_words([s.exercise for s in chosen])
     return [
         library.card(
             s.exercise,
@@ -45,5 +47,5 @@ def after(checkin: CheckIn, *, by_link: bool = False) -> list[dict[str, object]]
             s.reason,
             links.practice_url(client.pk, s.exercise.pk) if by_link else "",
         )
-        for s in suggestions.suggest(answer, [*fitting, *others])
+        for s in chosen
     ]

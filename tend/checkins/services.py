@@ -69,6 +69,8 @@ def checkin_answer(
     """
     now = timezone.now()
     target = checkin or open_checkin(client)
+    if target is not None and checkin is None:
+        target.client = client  # read already: the receivers need it
     fields = _answer_fields(data)
     if target is None:
         target = CheckIn.objects.create(

@@ -36,8 +36,11 @@ def home_page(
     answer_form: ClientReplyForm | None = None,
     answer_to: int | None = None,
 ) -> HttpResponse:
+    latest = services.latest_session(request.client)  # type: ignore[attr-defined]
     note_session = (
-        tenancy.scoped(request, Session)
+        latest
+        if latest is None or latest.client_note
+        else tenancy.scoped(request, Session)
         .filter(starts_at__lte=timezone.now())
         .exclude(client_note="")
         .order_by("-starts_at")
@@ -58,9 +61,8 @@ def home_page(
         .order_by("-created_at")[:5]
     )
     first = selectors.waiting_replies(request.client, timezone.now())  # type: ignore[attr-defined]
-    latest = services.latest_session(request.client)  # type: ignore[attr-defined]
-    guidance = plans.guidance_for(latest, request.LANGUAGE_CODE) if latest else ""
-    offered_now = offered.for_session(latest, request.LANGUAGE_CODE)
+    guidance, exercises = plans.aftercare(latest, request.LANGUAGE_CODE) if latest else ("", [])
+    offered_now = offered.cards(exercises, request.LANGUAGE_CODE)
     ctx = {
         "form": form,
         "note_session": note_session,
@@ -96,7 +98,9 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 @client_required
 def thanks(request: HttpRequest, checkin_id: int) -> HttpResponse:
-    checkin = tenancy.get_or_404(request, CheckIn.objects.select_related("client"), pk=checkin_id)
+    checkin = tenancy.get_or_404(
+        request, CheckIn.objects.select_related("client", "session"), pk=checkin_id
+    )
     ctx = {"checkin": checkin, "suggested": offered.after(checkin)}
     return render(request, "checkins/thanks.html", ctx)
 

@@ -13,7 +13,7 @@ def _client(request: HttpRequest) -> Client | None:
     client_id = request.session.get(SESSION_KEY)
     if client_id is None:
         return None
-    return Client.objects.select_related("practitioner").filter(pk=client_id).first()
+    return Client.objects.select_related("practitioner", "practice").filter(pk=client_id).first()
 
 
 class ClientMiddleware:

@@ -129,12 +129,29 @@ def card(exercise: Exercise, language: str, reason: str = "", url: str = "") -> 
     return {"exercise": exercise, **exercise.words(language), "reason": reason, "url": url}
 
 
+def light(practice_id: int) -> list[Exercise]:
+    """Every visible practice without its words (`with_words` adds them to the one or two
+    chosen), quickest first."""
+    return list(visible(practice_id).defer("text").order_by("minutes", "kind", "key"))
+
+
+def suits(exercise: Exercise, intensity: str, modality: str) -> bool:
+    return intensity in exercise.intensities and (
+        not exercise.modalities or modality in exercise.modalities
+    )
+
+
 def fitting(practice_id: int, intensity: str, modality: str) -> list[Exercise]:
     """Practices that suit a session of this intensity and modality, quickest first."""
-    light = visible(practice_id).defer("text")  # the words of the one or two chosen only
-    return [
-        exercise
-        for exercise in light.order_by("minutes", "kind", "key")
-        if intensity in exercise.intensities
-        and (not exercise.modalities or modality in exercise.modalities)
-    ]
+    return [e for e in light(practice_id) if suits(e, intensity, modality)]
+
+
+def with_words(exercises: list[Exercise]) -> list[Exercise]:
+    """The same practices, their words read in one query rather than one each."""
+    missing = [e.pk for e in exercises if "text" not in e.__dict__]
+    if missing:
+        texts = dict(Exercise.objects.filter(pk__in=missing).values_list("pk", "text"))
+        for exercise in exercises:
+            if exercise.pk in texts:
+                exercise.text = texts[exercise.pk]
+    return exercises
