@@ -23,6 +23,8 @@ DATA_DIR = Path(env_str("TEND_DATA_DIR", str(Path.cwd())))
 
 _DEV_SECRET = "tend-dev-only-secret-key-never-use-in-production-0123456789"  # noqa: S105
 SECRET_KEY = env_str("TEND_SECRET_KEY", _DEV_SECRET)
+if not SECRET_KEY.strip():  # `TEND_SECRET_KEY=` left empty in an .env file, say
+    sys.exit("TEND_SECRET_KEY is empty: set it to a long random string (see README).")
 DEBUG = env_bool("TEND_DEBUG", default=SECRET_KEY == _DEV_SECRET)
 if SECRET_KEY == _DEV_SECRET and not DEBUG:
     sys.exit("TEND_SECRET_KEY must be set when TEND_DEBUG is off.")

@@ -5,6 +5,7 @@ Template builtins (settings.TEMPLATES), no {% load %} needed:
   {{ moment|when }}                  in the reader's own zone (the active one)
   {{ moment|when:client.timezone }}  in another zone, named
   {{ moment|day }}                   the day alone, in the reader's zone
+  {{ moment|days_ago }}              0 today, 1 yesterday (in the reader's zone)
   {{ "Europe/Madrid"|zone_label }}   "Madrid time"
 The year shows only when it is not this year. Formats are translatable ("date format"
 context), so Spanish reads "mar 8 dic, 09:00 (hora de Madrid)".
@@ -93,6 +94,14 @@ def when(moment: dt.datetime | None, zone: dt.tzinfo | str | None = None) -> str
         fmt = pgettext("date format", "D j M Y, H:i")
     label = zone_label(tz if zone not in (None, "") else None)
     return f"{dateformat.format(local, fmt)} ({label})"
+
+
+@register.filter
+def days_ago(moment: dt.datetime | None) -> int | None:
+    """How many calendar days back the moment was in the reader's zone: 0 today, 1 yesterday."""
+    if not isinstance(moment, dt.datetime):
+        return None
+    return (timezone.localdate() - _local(moment, timezone.get_current_timezone()).date()).days
 
 
 @register.filter

@@ -98,3 +98,30 @@ def test_once_answered_or_older_than_their_next_check_in_the_reply_takes_its_usu
     page = html.unescape(signed_in_as(dana).get("/c/").content.decode())
     assert "First reply." in page and "Second reply." in page  # still there, under the check-in
     assert CheckIn.objects.filter(client=dana).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("sent_hours_ago", "said"),
+    [
+        (2, "asked how you are today."),
+        (13, "asked how you are yesterday."),  # Tue 05:00 UTC is Mon 23:00 in Mexico City
+        (72, "asked how you are on Saturday."),
+    ],
+)
+def test_when_they_were_asked_is_told_in_their_own_days(
+    dana: Client, sent_hours_ago: int, said: str
+) -> None:
+    dana.timezone = "America/Mexico_City"  # NOW is Tue 12:00 there
+    dana.save()
+    sent = NOW - dt.timedelta(hours=sent_hours_ago)
+    factories.CheckInFactory(
+        client=dana,
+        state=State.SENT,
+        answered_at=None,
+        activation=None,
+        note="",
+        sent_at=sent,
+        due_at=sent,
+    )
+    page = html.unescape(signed_in_as(dana).get("/c/").content.decode())
+    assert f"Alice Moreno {said}" in page

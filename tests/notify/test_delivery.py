@@ -636,7 +636,7 @@ def test_a_client_who_stopped_emails_answers_in_the_app_instead(
     assert checkin.state == State.SENT  # open, waiting in the app
 
     home = visible(text(as_dana.get("/c/")))
-    assert "Alice Moreno asked how you are on Wednesday." in home
+    assert "Alice Moreno asked how you are yesterday." in home  # on Wednesday; now Thursday
     response = as_dana.post("/c/checkin/", {"activation": "3", "note": "Quiet day, all good."})
 
     assert response["Location"] == f"/c/checkin/{checkin.pk}/thanks/"
