@@ -110,12 +110,6 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# On PostgreSQL, parameters are bound by the server and a statement run five times on a
-# connection is prepared: planning was a third of PostgreSQL's time per page under load.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=5
-    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
