@@ -123,5 +123,6 @@ def answer_fresh_link(request: HttpRequest, token: str) -> HttpResponse:
     if checkin is None:
         return _problem(request, token, "tampered", 400)
     with translation.override(checkin.client.language):
-        links.fresh_link_send(client=checkin.client)
-        return render(request, "clients/signin_sent.html")
+        wait_until = links.fresh_link_send(client=checkin.client)
+        ctx = {"wait_until": wait_until, "zone": checkin.client.timezone}
+        return render(request, "clients/signin_sent.html", ctx)

@@ -70,8 +70,9 @@ def signin_link_fresh(request: HttpRequest, token: str) -> HttpResponse:
     if link is None:
         return redirect("client:signin")
     with translation.override(link.client.language):
-        links.fresh_link_send(client=link.client)
-        return render(request, "clients/signin_sent.html")
+        wait_until = links.fresh_link_send(client=link.client)
+        ctx = {"wait_until": wait_until, "zone": link.client.timezone}
+        return render(request, "clients/signin_sent.html", ctx)
 
 
 @client_required

@@ -22,23 +22,49 @@ class LinkProblem(enum.Enum):
     UNKNOWN = "unknown"
     EXPIRED = "expired"
     USED = "used"
+    REPLACED = "replaced"  # a newer link was sent
+
+
+# At most this many sign-in links for one client in an hour, however often they are asked
+# for (the sign-in form says nothing about who exists, so anyone can ask for anyone).
+LINKS_PER_HOUR = 3
 
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@transaction.atomic
 def link_create(*, client: Client, purpose: str = SignInLink.Purpose.SIGN_IN) -> str:
-    """Make a new link for `client` and return its full URL."""
+    """Make a new link for `client` and return its full URL. Their older unused links stop
+    working: only the newest one sent signs them in."""
     token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    SignInLink.objects.filter(client=client, used_at=None, replaced_at=None).update(replaced_at=now)
     SignInLink.objects.create(
         practice_id=client.practice_id,
         client=client,
         token_hash=_hash(token),
         purpose=purpose,
-        expires_at=timezone.now() + dt.timedelta(hours=settings.CLIENT_LINK_HOURS),
+        created_at=now,
+        expires_at=now + dt.timedelta(hours=settings.CLIENT_LINK_HOURS),
     )
     return settings.SITE_URL + reverse("client:signin_link", args=[token])
+
+
+def next_link_at(client: Client) -> dt.datetime | None:
+    """When another sign-in link may be sent to this client; None: now."""
+    hour_ago = timezone.now() - dt.timedelta(hours=1)
+    recent = list(
+        SignInLink.objects.filter(
+            client=client, purpose=SignInLink.Purpose.SIGN_IN, created_at__gt=hour_ago
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:LINKS_PER_HOUR]
+    )
+    if len(recent) < LINKS_PER_HOUR:
+        return None
+    return recent[-1] + dt.timedelta(hours=1)
 
 
 def link_find(token: str) -> SignInLink | None:
@@ -50,6 +76,8 @@ def link_problem(link: SignInLink | None) -> LinkProblem | None:
         return LinkProblem.UNKNOWN
     if link.used_at is not None:
         return LinkProblem.USED
+    if link.replaced_at is not None:
+        return LinkProblem.REPLACED
     if link.expires_at <= timezone.now():
         return LinkProblem.EXPIRED
     return None
@@ -63,7 +91,9 @@ def link_redeem(token: str) -> Client | LinkProblem:
         return problem or LinkProblem.UNKNOWN
     now = timezone.now()
     with transaction.atomic():
-        claimed = SignInLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=now)
+        claimed = SignInLink.objects.filter(
+            pk=link.pk, used_at__isnull=True, replaced_at__isnull=True
+        ).update(used_at=now)
         if not claimed:
             return LinkProblem.USED
         Client.objects.filter(pk=link.client_id).update(last_signed_in_at=now)
@@ -98,8 +128,14 @@ def invitation_send(*, client: Client) -> bool:
     return True
 
 
-def fresh_link_send(*, client: Client) -> None:
-    _email_link(client, "clients/emails/sign_in", Delivery.Kind.SIGN_IN, link_create(client=client))
+def fresh_link_send(*, client: Client) -> dt.datetime | None:
+    """Email the client a new sign-in link, unless they were sent LINKS_PER_HOUR in the last
+    hour: then nothing is sent, and the answer is when one can be."""
+    wait_until = next_link_at(client)
+    if wait_until is None:
+        url = link_create(client=client)
+        _email_link(client, "clients/emails/sign_in", Delivery.Kind.SIGN_IN, url)
+    return wait_until
 
 
 def fresh_links_for_email(email: str) -> int:

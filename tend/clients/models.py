@@ -58,6 +58,8 @@ class SignInLink(models.Model):
     created_at = models.DateTimeField(default=now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # A newer link was made for the same client: only the newest one works.
+    replaced_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.purpose} link for client {self.client_id}"

@@ -266,3 +266,60 @@ def test_signing_out_is_a_button_not_a_link(dana: Client) -> None:
     assert http.get("/c/signout/").status_code == 405
     assert http.get("/c/").status_code == 200
     assert 'action="/c/signout/"' in text(http.get("/c/"))
+
+
+def test_a_newer_link_stops_the_older_unused_ones(dana: Client) -> None:
+    older = links.link_create(client=dana)
+    also_older = links.link_create(client=dana)
+    newest = links.link_create(client=dana)
+
+    for url in (older, also_older):
+        opened = HttpClient().get(url)
+        page = text(opened)
+        assert opened.status_code == 410
+        assert "A newer link was sent after this one" in page
+        assert fresh_link_button(page, url)
+        refused = HttpClient()
+        assert refused.post(url).status_code == 410
+        assert refused.get("/c/")["Location"] == "/c/signin/"  # not signed in
+    http = HttpClient()
+    assert http.post(newest)["Location"] == "/c/"
+
+
+def test_a_newer_link_leaves_one_already_used_as_it_was(dana: Client) -> None:
+    used = links.link_create(client=dana)
+    HttpClient().post(used)
+    links.link_create(client=dana)
+    assert "This link has already been used" in text(HttpClient().get(used))
+
+
+def test_asking_for_links_again_and_again_sends_three_an_hour_to_one_client(
+    dana: Client, smtp_inbox: Inbox
+) -> None:
+    start = timezone.now()
+    for _ in range(8):
+        page = HttpClient().post("/c/signin/", {"email": "dana@example.com"})
+        assert "If we know that address" in text(page)  # the same answer: no one is revealed
+    run_worker()
+    assert len(smtp_inbox.to("dana@example.com")) == links.LINKS_PER_HOUR
+    assert SignInLink.objects.filter(client=dana).count() == links.LINKS_PER_HOUR
+    assert SignInLink.objects.filter(client=dana, replaced_at=None).count() == 1
+
+    with time_machine.travel(start + dt.timedelta(minutes=61)):
+        HttpClient().post("/c/signin/", {"email": "dana@example.com"})
+        run_worker()
+    assert len(smtp_inbox.to("dana@example.com")) == links.LINKS_PER_HOUR + 1
+
+
+def test_the_new_link_button_says_when_it_can_send_again(dana: Client, smtp_inbox: Inbox) -> None:
+    url = links.link_create(client=dana, purpose=SignInLink.Purpose.INVITATION)
+    HttpClient().post(url)  # used: the page offers a new one
+    fresh = path_of(url) + "fresh/"
+    with time_machine.travel(dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC), tick=False):
+        for _ in range(links.LINKS_PER_HOUR):
+            assert "If we know that address" in text(HttpClient().post(fresh))
+        held = text(HttpClient().post(fresh))
+    assert "We've already sent you several links in the last hour" in held
+    assert "you can ask again from Tue 1 Dec, 11:00 (Madrid time)." in held  # her zone
+    run_worker()
+    assert len(smtp_inbox.to("dana@example.com")) == links.LINKS_PER_HOUR
