@@ -111,3 +111,24 @@ def test_an_urgent_note_is_seen_and_answered(
     page.context.close()
     assert not failures, "\n".join(failures)
     a11y.assert_clean()
+
+
+def test_opening_a_check_in_in_a_browser_marks_it_seen_once_shown(
+    browser: Browser, live_server: Any
+) -> None:
+    """The page's own script posts "seen" (a GET records nothing): the practitioner reads
+    that it is marked, and the client sees who saw it."""
+    alice = factories.PractitionerFactory(name="Alice Moreno", email="alice@example.com")
+    dana = factories.ClientFactory(practitioner=alice, name="Dana Fox", email="dana@example.com")
+    checkin = checkins.checkin_answer(
+        client=dana, data={"activation": 4, "wants_contact": "", "note": "", "need": ""}
+    )
+    failures: list[str] = []
+    page = at_the_desk(browser, live_server, "alice@example.com", failures)
+    page.goto(f"/checkins/{checkin.pk}/")
+    expect(page.get_by_role("status")).to_have_text(
+        "Seen by Alice Moreno, just now. The client sees this too."
+    )
+    checkin.refresh_from_db()
+    assert checkin.seen_by == alice
+    assert failures == []

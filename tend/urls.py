@@ -20,6 +20,7 @@ checkins_pages = [
     *checkins_urls.urlpatterns,
     path("c/reply/<int:reply_id>/answer/", alerts.answer_reply, name="answer_reply"),
     path("checkins/<int:checkin_id>/", alerts.checkin_detail, name="detail"),
+    path("checkins/<int:checkin_id>/seen/", alerts.checkin_seen, name="seen"),
 ]
 
 urlpatterns = [

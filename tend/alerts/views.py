@@ -361,7 +361,6 @@ def checkin_detail(request: PractitionerRequest, checkin_id: int) -> HttpRespons
     checkin = tenancy.get_or_404(
         request, CheckIn.objects.select_related("client", "session", "seen_by"), pk=checkin_id
     )
-    services.mark_seen(checkin, request.user)  # opening it is seeing it
     ctx = {
         "checkin": checkin,
         "words": checkin.client_words(),
@@ -370,6 +369,18 @@ def checkin_detail(request: PractitionerRequest, checkin_id: int) -> HttpRespons
         "reply_form": ReplyForm(),
     }
     return render(request, "alerts/checkin.html", ctx)
+
+
+@require_POST
+@login_required
+def checkin_seen(request: PractitionerRequest, checkin_id: int) -> HttpResponse:
+    """The practitioner has read the check-in: the client will see by whom and when. A POST
+    (opening a page changes nothing): the page sends it once it is shown, or its button does."""
+    checkin = tenancy.get_or_404(request, CheckIn.objects.all(), pk=checkin_id)
+    services.mark_seen(checkin, request.user)
+    if request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(status=204)
+    return redirect("checkins:detail", checkin.pk)
 
 
 @require_POST

@@ -28,7 +28,7 @@ def answer(client: Client, **data: object) -> CheckIn:
     return checkins.checkin_answer(client=client, data=fields)
 
 
-def test_opening_a_check_in_shows_the_client_who_saw_it(
+def test_a_check_in_marked_seen_shows_the_client_who_saw_it(
     as_alice: HttpClient, carmen: Client
 ) -> None:
     checkin = answer(carmen)
@@ -36,6 +36,8 @@ def test_opening_a_check_in_shows_the_client_who_saw_it(
     assert "Visto por" not in client_page.get(reverse("checkins:home")).content.decode()
 
     assert as_alice.get(reverse("checkins:detail", args=[checkin.pk])).status_code == 200
+    assert "Visto por" not in client_page.get(reverse("checkins:home")).content.decode()
+    assert as_alice.post(reverse("checkins:seen", args=[checkin.pk])).status_code == 302
 
     page = client_page.get(reverse("checkins:home")).content.decode()
     assert "Visto por Alice Moreno" in page
@@ -132,3 +134,35 @@ def test_an_acknowledged_alert_cannot_be_acknowledged_twice(
     assert services.acknowledge([alert], alice) == [alert]
     assert services.acknowledge([alert], alice) == []
     assert alert.events.filter(action="acknowledged").count() == 1
+
+
+def test_opening_a_check_in_records_nothing_its_button_or_script_marks_it_seen(
+    as_alice: HttpClient, carmen: Client
+) -> None:
+    checkin = answer(carmen)
+    page = as_alice.get(reverse("checkins:detail", args=[checkin.pk]))
+    checkin.refresh_from_db()
+    assert checkin.seen_at is None  # a GET changes nothing
+    body = page.content.decode()
+    assert f'action="{reverse("checkins:seen", args=[checkin.pk])}"' in body
+    assert "Mark seen" in body
+    assert "seen.js" in body
+
+    by_script = as_alice.post(
+        reverse("checkins:seen", args=[checkin.pk]), headers={"X-Requested-With": "fetch"}
+    )
+    assert by_script.status_code == 204
+    checkin.refresh_from_db()
+    assert checkin.seen_by is not None and checkin.seen_by.name == "Alice Moreno"
+    again = as_alice.get(reverse("checkins:detail", args=[checkin.pk])).content.decode()
+    assert "Mark seen" not in again
+    assert "Seen by Alice Moreno" in again
+
+
+def test_marking_seen_by_the_button_comes_back_to_the_check_in(
+    as_alice: HttpClient, carmen: Client
+) -> None:
+    checkin = answer(carmen)
+    done = as_alice.post(reverse("checkins:seen", args=[checkin.pk]))
+    assert done["Location"] == reverse("checkins:detail", args=[checkin.pk])
+    assert as_alice.get(reverse("checkins:seen", args=[checkin.pk])).status_code == 405

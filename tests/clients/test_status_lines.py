@@ -199,14 +199,14 @@ def test_seen_is_shown_to_the_client_only_for_what_was_seen(
     home = signed_in_as(dana)
     assert "Seen by" not in visible(home.get(reverse("checkins:home")))
 
-    as_alice.get(reverse("checkins:detail", args=[checkin.pk]))
+    as_alice.post(reverse("checkins:seen", args=[checkin.pk]))
     assert "Seen by Alice Moreno" in visible(home.get(reverse("checkins:home")))
 
     # A later, different answer has not been seen yet.
     checkins.checkin_quick_answer(checkin_id=checkin.pk, answer=QuickAnswer.OVERWHELMED)
     assert "Seen by" not in visible(home.get(reverse("checkins:home")))
 
-    as_alice.get(reverse("checkins:detail", args=[checkin.pk]))
+    as_alice.post(reverse("checkins:seen", args=[checkin.pk]))
     assert "Seen by Alice Moreno" in visible(home.get(reverse("checkins:home")))
 
 

@@ -189,6 +189,7 @@ MATRIX = [
     Route("care:edit", post=session_form),
     Route("care:delete", post=nothing),
     Route("checkins:detail"),
+    Route("checkins:seen", post=nothing, get=False, use="unseen_checkin"),
     Route("checkins:thanks", audience="client"),
     Route("care:plan_edit", post=plan_form),
     Route("care:plan_delete", post=nothing),
@@ -255,7 +256,7 @@ def world(alice: Practitioner, bob: Practitioner, carmen: Client) -> World:
     session = factories.SessionFactory(client=carmen)
     checkin = factories.CheckInFactory(client=carmen, session=session, need="A walk.")
     dana = factories.ClientFactory(practitioner=alice, name="Dana Fox")
-    factories.CheckInFactory(client=dana)
+    unseen = factories.CheckInFactory(client=dana)
     plan = AftercarePlan.objects.create(practice=alice.practice, intensity="intense", hours=[3, 24])
     # Both run their practice, so only tenancy (not a missing role) can keep Bob out of plans.
     Practitioner.objects.filter(pk__in=[alice.pk, bob.pk]).update(role=Practitioner.Role.ADMIN)
@@ -306,6 +307,7 @@ def world(alice: Practitioner, bob: Practitioner, carmen: Client) -> World:
         "client": carmen.pk,
         "session": session.pk,
         "checkin": checkin.pk,
+        "unseen_checkin": unseen.pk,  # Carmen's was seen when its alert was acknowledged
         "plan": plan.pk,
     }
     return w
