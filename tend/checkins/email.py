@@ -8,6 +8,7 @@ them in (tend/notify/mime.py writes the MIME).
 from __future__ import annotations
 
 import functools
+import re
 import time
 
 from django.conf import settings
@@ -64,9 +65,11 @@ def _skeleton(
 
 
 def _fill(template: str, values: dict[str, str]) -> str:
-    for name, value in values.items():
-        template = template.replace(_slot(name), value)
-    return template
+    """Each stand-in replaced by its value in one pass: a value is never read again, so a
+    name that happens to hold a stand-in's text stays just a name."""
+    by_slot = {_slot(name): value for name, value in values.items()}
+    slots = re.compile("|".join(re.escape(s) for s in sorted(by_slot, key=len, reverse=True)))
+    return slots.sub(lambda found: by_slot[found.group(0)], template)
 
 
 # The practices a kind of session offers, by (practice, intensity, modality, language): a

@@ -166,3 +166,25 @@ def test_marking_seen_by_the_button_comes_back_to_the_check_in(
     done = as_alice.post(reverse("checkins:seen", args=[checkin.pk]))
     assert done["Location"] == reverse("checkins:detail", args=[checkin.pk])
     assert as_alice.get(reverse("checkins:seen", args=[checkin.pk])).status_code == 405
+
+
+def test_a_reply_email_writes_names_as_they_are_in_subject_and_text(
+    as_alice: HttpClient,
+    alice: Any,
+    carmen: Client,
+    smtp_inbox: smtp.Inbox,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    alice.name = "Sam O'Brien & Co"
+    alice.save()
+    checkin = answer(carmen)
+    with django_capture_on_commit_callbacks(execute=True):
+        as_alice.post(
+            reverse("alerts:reply", args=[checkin.pk]), {"reply": "Te leo <pronto> & bien."}
+        )
+    run_worker()
+    [message] = smtp_inbox.to("carmen@example.com")
+    assert message["Subject"] == "Sam O'Brien & Co te ha escrito"
+    text = smtp.Inbox.text(message)
+    assert "Sam O'Brien & Co" in text and "Te leo <pronto> & bien." in text
+    assert "&amp;" not in text and "&#x27;" not in text and "&lt;" not in text

@@ -143,3 +143,24 @@ def test_each_message_carries_its_own_links(carmen: Client) -> None:
     second_links = {line for line in body(second, "plain").splitlines() if "/a/" in line}
     assert len(first_links) == 6
     assert not first_links & second_links
+
+
+def test_plain_text_is_plain_and_a_name_holding_a_stand_in_stays_a_name(carmen: Client) -> None:
+    carmen.name = "Sam O'Brien & Co TENDSLOTGUIDANCEX"
+    carmen.save()
+    carmen.practitioner.name = "Ana <Rivera>"
+    carmen.practitioner.save()
+    checkin = due_checkin(carmen)  # the first check-in: it carries the session's guidance
+    checkin.session.guidance = "Drink water and rest."
+    checkin.session.save()
+
+    message = parse(wire(checkin))
+
+    assert message["Subject"] == "¿Cómo estás, Sam O'Brien & Co TENDSLOTGUIDANCEX?"
+    text = body(message, "plain")
+    assert "Sam O'Brien & Co TENDSLOTGUIDANCEX" in text
+    assert text.count("Drink water and rest.") == 1  # where the guidance goes, once
+    assert "&amp;" not in text and "&#x27;" not in text
+    html = body(message, "html")
+    assert "Sam O&#x27;Brien &amp; Co TENDSLOTGUIDANCEX" in html
+    assert "Ana &lt;Rivera&gt;" in html and "<Rivera>" not in html
