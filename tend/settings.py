@@ -193,10 +193,30 @@ CLIENT_LINK_HOURS = env_int("TEND_CLIENT_LINK_HOURS", 72)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Tokens in paths (sign-in, one-tap and stop links) never reach a log line: every
+    # handler redacts them, including those Django would set up for itself (the request
+    # lines of `tend run`, its errors in development).
+    "filters": {"redact_tokens": {"()": "tend.lib.redact.RedactTokens"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_tokens"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("TEND_LOG_LEVEL", "INFO")},
     "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"level": "ERROR"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         # aiosmtpd logs every connection; the dev mail sink prints what matters.
         "mail.log": {"level": "WARNING"},
     },
