@@ -22,7 +22,7 @@ class LinkProblem(enum.Enum):
     UNKNOWN = "unknown"
     EXPIRED = "expired"
     USED = "used"
-    REPLACED = "replaced"  # a newer link was sent
+    REPLACED = "replaced"  # a newer link was sent, or the client was signed out everywhere
 
 
 # At most this many sign-in links for one client in an hour, however often they are asked
@@ -50,6 +50,15 @@ def link_create(*, client: Client, purpose: str = SignInLink.Purpose.SIGN_IN) ->
         expires_at=now + dt.timedelta(hours=settings.CLIENT_LINK_HOURS),
     )
     return settings.SITE_URL + reverse("client:signin_link", args=[token])
+
+
+@transaction.atomic
+def sign_out_everywhere(client: Client) -> None:
+    """End every session the client has signed in, and stop their unused links."""
+    now = timezone.now()
+    Client.objects.filter(pk=client.pk).update(sessions_ended_at=now)
+    client.sessions_ended_at = now
+    SignInLink.objects.filter(client=client, used_at=None, replaced_at=None).update(replaced_at=now)
 
 
 def next_link_at(client: Client) -> dt.datetime | None:

@@ -3,17 +3,24 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from tend.clients.models import Client
 
 SESSION_KEY = "tend_client_id"
+SINCE_KEY = "tend_client_since"  # when this session signed in, as a POSIX timestamp
 
 
 def _client(request: HttpRequest) -> Client | None:
     client_id = request.session.get(SESSION_KEY)
     if client_id is None:
         return None
-    return Client.objects.select_related("practitioner", "practice").filter(pk=client_id).first()
+    client = Client.objects.select_related("practitioner", "practice").filter(pk=client_id).first()
+    ended = client.sessions_ended_at if client is not None else None
+    if ended is not None and request.session.get(SINCE_KEY, 0.0) < ended.timestamp():
+        request.session.pop(SESSION_KEY, None)  # this session ended: signed out
+        return None
+    return client
 
 
 class ClientMiddleware:
@@ -31,6 +38,7 @@ class ClientMiddleware:
 def sign_in(request: HttpRequest, client: Client) -> None:
     request.session.cycle_key()
     request.session[SESSION_KEY] = client.pk
+    request.session[SINCE_KEY] = timezone.now().timestamp()
     request.client = client  # type: ignore[attr-defined]
 
 

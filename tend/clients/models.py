@@ -33,6 +33,9 @@ class Client(models.Model):
     # Follow-up emails wait while paused (a quiet day, or longer) and stop when stopped.
     paused_until = models.DateTimeField(null=True, blank=True)
     emails_stopped_at = models.DateTimeField(null=True, blank=True)
+    # Every session signed in before this has ended (their email changed, or the
+    # practitioner signed them out everywhere).
+    sessions_ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("name",)

@@ -41,6 +41,8 @@ def client_edit(request: PractitionerRequest, client_id: int) -> HttpResponse:
     form = ClientForm(request.POST or None, instance=client, practice_id=client.practice_id)
     if request.method == "POST" and form.is_valid():
         form.save()
+        if "email" in form.changed_data:  # a link sent to the old address must not work
+            links.sign_out_everywhere(client)
         if {"timezone", "quiet_start", "quiet_end"} & set(form.changed_data):
             signals.clock_changed.send(sender=Client, client=client)
         messages.success(request, _("Saved."))
@@ -53,6 +55,23 @@ def client_edit(request: PractitionerRequest, client_id: int) -> HttpResponse:
 def client_invite(request: PractitionerRequest, client_id: int) -> HttpResponse:
     client = tenancy.get_or_404(request, Client, pk=client_id)
     _invite(request, client)
+    return redirect("clients:detail", client.pk)
+
+
+@login_required
+@require_POST
+def client_sign_out(request: PractitionerRequest, client_id: int) -> HttpResponse:
+    """Sign the client out on every device, and stop every link they have not used."""
+    client = tenancy.get_or_404(request, Client, pk=client_id)
+    links.sign_out_everywhere(client)
+    messages.success(
+        request,
+        _(
+            "%(name)s is signed out everywhere, and links already sent no longer work. "
+            "They can ask for a new one by email."
+        )
+        % {"name": client.name},
+    )
     return redirect("clients:detail", client.pk)
 
 

@@ -277,7 +277,7 @@ def test_a_newer_link_stops_the_older_unused_ones(dana: Client) -> None:
         opened = HttpClient().get(url)
         page = text(opened)
         assert opened.status_code == 410
-        assert "A newer link was sent after this one" in page
+        assert "This link no longer works" in page
         assert fresh_link_button(page, url)
         refused = HttpClient()
         assert refused.post(url).status_code == 410

@@ -185,6 +185,7 @@ MATRIX = [
     Route("clients:brief"),
     Route("clients:edit", post=client_form),
     Route("clients:invite", post=nothing, get=False),
+    Route("clients:sign_out", post=nothing, get=False),
     Route("care:add", post=session_form),
     Route("care:edit", post=session_form),
     Route("care:delete", post=nothing),
