@@ -222,6 +222,9 @@ LOGGING = {
     },
 }
 CSRF_FAILURE_VIEW = "tend.practices.errors.csrf_failure"
+# No form of Tend's takes more than about 60 KB (a questionnaire written as TOML); a bigger
+# post is refused with a page that says so, before any of it is read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 # Tend's own 500 page in development too; the traceback is in the console and the log.
 DEFAULT_EXCEPTION_REPORTER = "tend.practices.errors.CalmReporter"
 

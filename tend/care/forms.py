@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,9 @@ from tend.lib import when
 
 # Years outside this range overflow in some time zones; nobody means them.
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
+
+
+NOTE_MAX = 10_000  # characters in a session's note, guidance or private note
 
 
 class SessionForm(forms.ModelForm[Session]):
@@ -71,6 +75,18 @@ class SessionForm(forms.ModelForm[Session]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name in ("client_note", "guidance", "private_note"):
+            field = self.fields[name]
+            field.validators.append(
+                MaxLengthValidator(
+                    NOTE_MAX,
+                    _(
+                        "That's longer than a note here can hold (%(limit_value)d characters, "
+                        "this has %(show_value)d). Could you shorten it?"
+                    ),
+                )
+            )
+            field.widget.attrs["maxlength"] = str(NOTE_MAX)
         self.fields["starts_at"].help_text = _(
             "In your time zone (%(zone)s). A time in the future logs a planned session."
         ) % {"zone": when.zone_label(None)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
@@ -19,6 +19,13 @@ def _page(request: HttpRequest, status: int, title: str, body: str) -> HttpRespo
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        return _page(
+            request,
+            400,
+            _("That was too much to send at once"),
+            _("Nothing was saved. Please go back, shorten what you wrote, and send it again."),
+        )
     return _page(
         request, 400, _("That didn't come through right"), _("Please go back and try again.")
     )
