@@ -29,6 +29,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from cryptography.fernet import Fernet
+
 from bench.setup import setup_django
 
 MESSAGE_ID = re.compile(rb"^Message-ID:[ \t]*(\S+)", re.IGNORECASE | re.MULTILINE)
@@ -237,6 +239,7 @@ def measure(n: int) -> dict[str, object]:
                 "TEND_DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
                 "TEND_DATA_DIR": tmp,
                 "TEND_DEBUG": "0",
+                "TEND_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
                 "TEND_SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
                 "TEND_EMAIL_HOST": "127.0.0.1",
                 "TEND_EMAIL_PORT": str(sink.port),

@@ -57,6 +57,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
+from cryptography.fernet import Fernet
+
 from bench.setup import setup_django
 from bench.triage import free_port, p
 
@@ -540,6 +542,7 @@ def measure(users: int, seconds: float, web: int) -> dict[str, Any]:
                 "TEND_DATABASE_URL": url,
                 "TEND_DATA_DIR": tmp,
                 "TEND_DEBUG": "0",
+                "TEND_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
                 "TEND_SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
                 "TEND_ALLOWED_HOSTS": "127.0.0.1",
                 "TEND_SITE_URL": f"http://127.0.0.1:{port}",

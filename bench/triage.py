@@ -54,6 +54,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cryptography.fernet import Fernet
+
 from bench.setup import setup_django
 
 DAYS = 730  # how far back the history goes
@@ -903,6 +905,7 @@ def measure(
             "TEND_DATABASE_URL": url,
             "TEND_DATA_DIR": tmp,
             "TEND_DEBUG": "0",
+            "TEND_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "TEND_SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
             "TEND_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
             "TEND_LOG_LEVEL": "WARNING",

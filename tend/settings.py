@@ -36,6 +36,13 @@ for _key in ENCRYPTION_KEYS:
         Fernet(_key.encode())
     except ValueError:
         sys.exit("TEND_ENCRYPTION_KEYS holds a key that is not a Fernet key (see README).")
+# In production the notes' key stands apart from the secret key (a leaked secret key must
+# not open them). Text written before it was set stays readable (tend/lib/fields.py).
+if not DEBUG and not ENCRYPTION_KEYS:
+    sys.exit(
+        "TEND_ENCRYPTION_KEYS must be set when TEND_DEBUG is off: the notes' own key, apart "
+        "from TEND_SECRET_KEY (see README)."
+    )
 
 SITE_URL = env_str("TEND_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = env_list("TEND_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 from tests.smtp import free_port
 
@@ -102,6 +103,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         "TEND_DATA_DIR": str(tmp),
         "TEND_SECRET_KEY": "serve-test-secret-key-" + "x" * 40,
         "TEND_DEBUG": "0",
+        "TEND_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "TEND_ALLOWED_HOSTS": "127.0.0.1",
         "TEND_EMAIL_PORT": str(free_port()),  # nothing is sent: no mail server is needed
         "TEND_LOG_LEVEL": "WARNING",
