@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
+from tend.checkins import answer_links
 from tend.checkins import services as checkins
 from tend.clients import links
 from tests import factories, smtp
@@ -131,4 +133,23 @@ def test_opening_a_check_in_in_a_browser_marks_it_seen_once_shown(
     )
     checkin.refresh_from_db()
     assert checkin.seen_by == alice
+    assert failures == []
+
+
+def test_one_tap_in_an_email_is_one_tap_in_a_browser(browser: Browser, live_server: Any) -> None:
+    """The tap page sends itself (its script is one of Tend's own files, as the policy
+    asks), and the client lands on the thanks without pressing anything more."""
+    alice = factories.PractitionerFactory(name="Alice Moreno", email="alice@example.com")
+    dana = factories.ClientFactory(practitioner=alice, name="Dana Fox", email="dana@example.com")
+    checkin = factories.CheckInFactory(client=dana, state="sent", answered_at=None, activation=None)
+    failures: list[str] = []
+    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="en-US")
+    phone.set_default_timeout(10_000)
+    page = phone.new_page()
+    watch(page, failures)
+    path = urlsplit(answer_links.answer_url(checkin.pk, "settled")).path
+    page.goto(live_server.url + path)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you. That's noted.")
+    checkin.refresh_from_db()
+    assert checkin.quick_answer == "settled"
     assert failures == []

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Response, expect
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect
 
 from tests import factories, smtp
 from tests.worker.rounds import run_worker
@@ -46,7 +46,8 @@ class Spanish:
 
 
 def watch(page: Page, failures: list[str]) -> None:
-    """Any 4xx/5xx response or script error on a page is a failure of the path."""
+    """Any 4xx/5xx response, script error or Content-Security-Policy refusal on a page is a
+    failure of the path."""
 
     def on_response(response: Response) -> None:
         if response.status >= 400 and not response.url.endswith("/favicon.ico"):
@@ -54,6 +55,12 @@ def watch(page: Page, failures: list[str]) -> None:
 
     page.on("response", on_response)
     page.on("pageerror", lambda error: failures.append(f"script error: {error}"))
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            failures.append(f"refused by the policy: {message.text}")
+
+    page.on("console", on_console)
 
 
 def test_practitioner_invites_a_spanish_client_who_checks_in(

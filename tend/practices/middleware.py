@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 
 
 class PersonalSettingsMiddleware:
@@ -35,3 +36,18 @@ class PersonalSettingsMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class NoStore:
+    """Pages are never kept by a browser or a proxy: most show someone's care, and a page
+    kept on a shared computer would show it to the next person. (Static files are served
+    before this, with their own long-lived caching.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, no_store=True)
+        return response

@@ -103,7 +103,7 @@ def tap(http: HttpClient, path: str) -> Any:
     assert answers() == before  # opening it records nothing
     page = text(opened)
     assert '<form method="post" id="tap">' in page  # no action: back to the same link
-    assert 'document.getElementById("tap").submit()' in page
+    assert "tend/tap.js" in page  # the page sends itself (tests in e2e/ run it)
     return http.post(path, {"csrfmiddlewaretoken": csrf_token(page)})
 
 
