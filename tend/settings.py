@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "axes",
     "tend.practices",
     "tend.clients",
     "tend.integration",
@@ -87,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "tend.practices.middleware.NoStore",
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Every script and style comes from Tend's own static files: no inline script or style,
@@ -151,6 +153,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "practices.Practitioner"
+# Sign-in attempts are counted in the database (so across every web process) by django-axes:
+# after AXES_FAILURE_LIMIT wrong passwords in a row for one account, or from one address,
+# signing in there pauses for AXES_COOLOFF_TIME, and the page says for how long.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tend.practices.errors.signing_in_paused"
+AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field, which holds the email
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.debug import ExceptionReporter
 
 
@@ -28,6 +29,29 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
         )
     return _page(
         request, 400, _("That didn't come through right"), _("Please go back and try again.")
+    )
+
+
+def signing_in_paused(
+    request: HttpRequest, response: HttpResponse | None = None, credentials: object = None
+) -> HttpResponse:
+    """Too many wrong passwords in a row (django-axes): say so, and for how long (the same
+    words whether or not the account exists)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return _page(
+        request,
+        429,
+        _("Signing in is paused for a little while"),
+        ngettext(
+            "There were too many tries with a wrong password, so to keep the account safe "
+            "signing in is paused for the next %(minutes)d minute. Then you can try again, or "
+            "choose a new password with “Forgotten your password?”.",
+            "There were too many tries with a wrong password, so to keep the account safe "
+            "signing in is paused for the next %(minutes)d minutes. Then you can try again, or "
+            "choose a new password with “Forgotten your password?”.",
+            minutes,
+        )
+        % {"minutes": minutes},
     )
 
 
