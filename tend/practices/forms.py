@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -51,8 +53,28 @@ class AccountForm(forms.ModelForm[Practitioner]):
 
 
 class PasswordResetInTheirLanguage(PasswordResetForm):
-    """Writes the reset email in the practitioner's own language. Django's mail API puts it
-    in the outbox (settings.MAILERS), so the worker sends it and the page never waits."""
+    """Writes the reset email in the practitioner's own language.
+
+    The page does the same for every address, known or not: it queues a task with the
+    address, and the worker looks the account up and writes the email (Django's mail API
+    puts it in the outbox). So neither its words nor its time say whether an account exists.
+    """
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from tend.practices.password_reset import send_reset
+
+        send_reset.enqueue(self.cleaned_data["email"])
+
+    def send_now(self) -> None:
+        """In the worker: the email, if the address is a practitioner's who can sign in."""
+        site = urlsplit(settings.SITE_URL)
+        super().save(
+            domain_override=site.netloc,
+            use_https=site.scheme == "https",
+            subject_template_name="registration/password_reset-subject.txt",
+            email_template_name="registration/password_reset-body.txt",
+            html_email_template_name="registration/password_reset-body.html",
+        )
 
     def send_mail(
         self,

@@ -14,12 +14,7 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path(
         "password-reset/",
-        auth.PasswordResetView.as_view(
-            email_template_name="registration/password_reset-body.txt",
-            html_email_template_name="registration/password_reset-body.html",
-            subject_template_name="registration/password_reset-subject.txt",
-            form_class=PasswordResetInTheirLanguage,
-        ),
+        auth.PasswordResetView.as_view(form_class=PasswordResetInTheirLanguage),
         name="password_reset",
     ),
     path(

@@ -215,3 +215,24 @@ def test_bad_account_input_changes_nothing(as_alice: HttpClient, alice: Practiti
 
 def test_the_account_page_needs_signing_in() -> None:
     assert HttpClient().get("/account/")["Location"] == "/login/?next=/account/"
+
+
+def test_password_reset_does_the_same_work_for_a_real_account_as_for_none(
+    alice: Practitioner, smtp_inbox: Inbox
+) -> None:
+    """Its time can't tell who has an account: the page queues one task either way, and the
+    worker writes the email (asserted as the same queries, not as a timing)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    done = {}
+    for email in ("nobody@example.com", "alice@example.com"):
+        with CaptureQueriesContext(connection) as queries:
+            response = HttpClient().post("/password-reset/", {"email": email})
+        assert response["Location"] == "/password-reset/sent/"
+        done[email] = [re.sub(r"'[^']*'|\d+", "?", q["sql"]) for q in queries.captured_queries]
+    assert done["nobody@example.com"] == done["alice@example.com"]
+    assert not any("practices_practitioner" in sql for sql in done["alice@example.com"])
+    assert smtp_inbox.messages == []
+    run_worker()
+    assert [m["To"] for m in smtp_inbox.messages] == ["alice@example.com"]
