@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "tend.clients.middleware.ClientMiddleware",
     "tend.practices.middleware.PersonalSettingsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tend.practices.middleware.IdleSignOut",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "tend.practices.middleware.NoStore",
@@ -191,6 +192,10 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = True  # the header allows it; joining the list is a step of yours
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends 14 days after it was last written: a client's 14 days after they signed in
+# (or last changed a setting); a practitioner's sooner, after their practice's idle limit
+# (tend.practices.middleware.IdleSignOut).
+SESSION_COOKIE_AGE = 14 * 24 * 3600
 SESSION_COOKIE_SECURE = env_bool("TEND_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 

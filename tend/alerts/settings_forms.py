@@ -36,6 +36,14 @@ class PassingOnForm(forms.ModelForm[Practice]):
         fields = ("urgent_escalation_minutes", "normal_escalation_hours")
 
 
+class SigningOutForm(forms.ModelForm[Practice]):
+    """How long a practitioner's Tend stays open without being used."""
+
+    class Meta:
+        model = Practice
+        fields = ("idle_minutes",)
+
+
 def _active(practice_id: int) -> list[Practitioner]:
     return list(
         Practitioner.objects.filter(practice_id=practice_id, is_active=True).order_by("name", "pk")

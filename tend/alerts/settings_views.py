@@ -13,7 +13,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from tend.alerts import coverage, escalation
-from tend.alerts.settings_forms import AttentionForm, AwayForm, CoverForm, PassingOnForm
+from tend.alerts.settings_forms import (
+    AttentionForm,
+    AwayForm,
+    CoverForm,
+    PassingOnForm,
+    SigningOutForm,
+)
 from tend.practices.models import Practice, Practitioner
 from tend.practices.requests import PractitionerRequest
 from tend.practices.roles import admin_required
@@ -27,18 +33,30 @@ def practice_settings(request: PractitionerRequest) -> HttpResponse:
     attention = AttentionForm(data, instance=practice)
     passing_on = PassingOnForm(data, instance=practice)
     covers = CoverForm(data, practice_id=practice.pk, now=timezone.now())
+    signing_out = SigningOutForm(data, instance=practice)
     if data is not None:
-        if all([attention.is_valid(), passing_on.is_valid(), covers.is_valid()]):
-            fields = [*AttentionForm.Meta.fields, *PassingOnForm.Meta.fields]
+        parts = [attention, passing_on, covers, signing_out]
+        if all([part.is_valid() for part in parts]):  # noqa: C419 - every form, for its notes
+            fields = [
+                *AttentionForm.Meta.fields,
+                *PassingOnForm.Meta.fields,
+                *SigningOutForm.Meta.fields,
+            ]
             with transaction.atomic():
                 attention.save(commit=False)
                 passing_on.save(commit=False)
+                signing_out.save(commit=False)
                 practice.save(update_fields=fields)
                 covers.save()
             messages.success(request, _("Saved. Alerts follow these settings from now on."))
             return redirect("practice:settings")
         messages.error(request, _("Nothing has been saved yet. Please look at the notes below."))
-    ctx = {"attention": attention, "passing_on": passing_on, "covers": covers}
+    ctx = {
+        "attention": attention,
+        "passing_on": passing_on,
+        "covers": covers,
+        "signing_out": signing_out,
+    }
     return render(request, "alerts/practice_settings.html", ctx)
 
 

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import time
 import zoneinfo
 from collections.abc import Callable
 
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 
 class PersonalSettingsMiddleware:
@@ -51,3 +56,44 @@ class NoStore:
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, no_store=True)
         return response
+
+
+ACTIVE_AT = "tend_active_at"  # when the practitioner last used Tend (a POSIX time)
+IDLE_LIMIT = "tend_idle_limit"  # their practice's idle limit in seconds, read now and then
+
+
+class IdleSignOut:
+    """A practitioner who has not used Tend for their practice's idle limit (30 minutes by
+    default) is signed out at their next request, and told why on the sign-in page.
+
+    What a page does by itself (the queue refreshing, a check-in marked seen as it opens:
+    requests sent with X-Requested-With: fetch) is not use. The session is written at most
+    once a minute, so a busy practitioner's pages cost no extra write each.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            session = request.session
+            active_at = session.get(ACTIVE_AT)
+            limit = session.get(IDLE_LIMIT)
+            if active_at is not None and limit is not None and now - active_at > limit:
+                minutes = round(limit / 60)
+                logout(request)
+                messages.info(
+                    request,
+                    _(
+                        "You were signed out after %(minutes)d minutes without using Tend, "
+                        "to keep your clients' notes private. Sign in to go on."
+                    )
+                    % {"minutes": minutes},
+                )
+                return redirect_to_login(request.get_full_path())
+            background = request.headers.get("X-Requested-With") == "fetch"
+            if not background and (active_at is None or now - active_at > 60):
+                session[ACTIVE_AT] = now
+                session[IDLE_LIMIT] = request.user.practice.idle_minutes * 60
+        return self.get_response(request)

@@ -51,6 +51,15 @@ class Practice(models.Model):
         default=24,
         validators=[MinValueValidator(1), MaxValueValidator(24 * 14)],
     )
+    idle_minutes = models.PositiveSmallIntegerField(
+        _("minutes without activity before signing out"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(12 * 60)],
+        help_text=_(
+            "Someone who leaves Tend open on a screen is signed out after this long without "
+            "using it, so nobody passing by reads a client's notes."
+        ),
+    )
 
     def __str__(self) -> str:
         return self.name

@@ -51,6 +51,7 @@ def form_data(practice: Practice, **changes: object) -> dict[str, object]:
             "basics_days",
             "urgent_escalation_minutes",
             "normal_escalation_hours",
+            "idle_minutes",
         )
     }
     for person in Practitioner.objects.filter(practice=practice, is_active=True):

@@ -123,7 +123,7 @@ def test_an_invitation_works_once(as_admin: HttpClient, smtp_inbox: Inbox) -> No
 
 
 def test_an_invitation_runs_out_after_seven_days_and_says_to_ask_for_a_new_one(
-    as_admin: HttpClient, smtp_inbox: Inbox
+    as_admin: HttpClient, admin: Practitioner, smtp_inbox: Inbox
 ) -> None:
     invite(as_admin, "luis@example.com")
     path = emailed_link(smtp_inbox, "luis@example.com")
@@ -133,7 +133,9 @@ def test_an_invitation_runs_out_after_seven_days_and_says_to_ask_for_a_new_one(
     with time_machine.travel(timezone.now() + dt.timedelta(days=7, minutes=1)):
         opened = HttpClient().get(path)
         tried = join(path)
-        waiting = text(as_admin.get("/team/"))
+        back = HttpClient()  # a week later the admin signs in again (idle sign-out)
+        back.force_login(admin)
+        waiting = text(back.get("/team/"))
 
     assert opened.status_code == tried.status_code == 410
     assert "This invitation is too old now" in text(tried)

@@ -36,7 +36,9 @@
       later();
       return;
     }
-    fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+    // Marked as the page's own doing: a refresh is not the practitioner using Tend.
+    var headers = { Accept: "text/html", "X-Requested-With": "fetch" };
+    fetch(url, { credentials: "same-origin", headers: headers })
       .then(function (response) {
         // Signed out meanwhile (a redirect to sign in) or a hiccup: keep what is shown.
         return response.ok && !response.redirected ? response.text() : null;
