@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.test import Client as HttpClient
@@ -61,18 +63,34 @@ def dana(alice: Practitioner) -> Client:
     )
 
 
+class AtTheirDesk(HttpClient):
+    """A practitioner's browser, signed in. When a test moves the clock on further than a
+    practice's idle limit, they sign in again as they come back, as a person would (the
+    sign-out itself is tested in tests/practices/test_idle_sign_out.py)."""
+
+    AWAY = 25 * 60  # seconds: under the 30-minute default
+
+    def __init__(self, person: Practitioner) -> None:
+        super().__init__()
+        self.person = person
+        self.force_login(person)
+        self.last = time.time()
+
+    def request(self, **request: Any) -> Any:
+        if time.time() - self.last > self.AWAY:
+            self.force_login(self.person)
+        self.last = time.time()
+        return super().request(**request)
+
+
 @pytest.fixture
 def as_alice(alice: Practitioner) -> HttpClient:
-    http = HttpClient()
-    http.force_login(alice)
-    return http
+    return AtTheirDesk(alice)
 
 
 @pytest.fixture
 def as_bob(bob: Practitioner) -> HttpClient:
-    http = HttpClient()
-    http.force_login(bob)
-    return http
+    return AtTheirDesk(bob)
 
 
 def signed_in_as(client: Client) -> HttpClient:

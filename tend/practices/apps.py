@@ -12,3 +12,10 @@ class PracticesConfig(AppConfig):
         from django.utils.translation import pgettext_lazy
 
         fields.BLANK_CHOICE_LABEL = pgettext_lazy("empty choice", "Choose one")
+
+        # Signing in is using Tend: the idle limit counts from there.
+        from django.contrib.auth.signals import user_logged_in
+
+        from tend.practices.middleware import signed_in_now
+
+        user_logged_in.connect(signed_in_now, dispatch_uid="tend-idle-signed-in")

@@ -3,6 +3,7 @@ from __future__ import annotations
 import time
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -60,6 +61,12 @@ class NoStore:
 
 ACTIVE_AT = "tend_active_at"  # when the practitioner last used Tend (a POSIX time)
 IDLE_LIMIT = "tend_idle_limit"  # their practice's idle limit in seconds, read now and then
+
+
+def signed_in_now(request: HttpRequest | None = None, **kwargs: Any) -> None:
+    """Receiver of user_logged_in: the idle time starts again at signing in."""
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(ACTIVE_AT, None)
 
 
 class IdleSignOut:

@@ -54,6 +54,7 @@ class Practice(models.Model):
     idle_minutes = models.PositiveSmallIntegerField(
         _("minutes without activity before signing out"),
         default=30,
+        db_default=30,  # so rows written by code from before it (old migrations) get it too
         validators=[MinValueValidator(5), MaxValueValidator(12 * 60)],
         help_text=_(
             "Someone who leaves Tend open on a screen is signed out after this long without "

@@ -56,16 +56,22 @@ def test_with_nothing_waiting_the_note_comes_before_the_question(dana: Client) -
     assert order.index("A note from Alice Moreno") < order.index("How are you right now?")
 
 
-def test_a_check_in_they_were_asked_for_comes_first(dana: Client) -> None:
-    factories.CheckInFactory(
+def asked(dana: Client, hours_ago: float) -> CheckIn:
+    """A follow-up sent to Dana, waiting for her answer."""
+    sent = NOW - dt.timedelta(hours=hours_ago)
+    return factories.CheckInFactory(
         client=dana,
         state=State.SENT,
         answered_at=None,
         activation=None,
         note="",
-        sent_at=NOW - dt.timedelta(hours=2),
-        due_at=NOW - dt.timedelta(hours=2),
+        sent_at=sent,
+        due_at=sent,
     )
+
+
+def test_a_check_in_they_were_asked_for_comes_first(dana: Client) -> None:
+    asked(dana, hours_ago=2)
     order = headings(signed_in_as(dana))
     assert order[0] == "How are you right now?"
     assert "A note from Alice Moreno" in order[1:]
@@ -113,15 +119,6 @@ def test_when_they_were_asked_is_told_in_their_own_days(
 ) -> None:
     dana.timezone = "America/Mexico_City"  # NOW is Tue 12:00 there
     dana.save()
-    sent = NOW - dt.timedelta(hours=sent_hours_ago)
-    factories.CheckInFactory(
-        client=dana,
-        state=State.SENT,
-        answered_at=None,
-        activation=None,
-        note="",
-        sent_at=sent,
-        due_at=sent,
-    )
+    asked(dana, hours_ago=sent_hours_ago)
     page = html.unescape(signed_in_as(dana).get("/c/").content.decode())
     assert f"Alice Moreno {said}" in page

@@ -25,8 +25,9 @@ ENTRY = ROOT / "deploy" / "entrypoint.sh"
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
 PASSWORD = "lanterns-by-the-river-27"
 SIGN_IN = (
-    "from django.contrib.auth import authenticate; "
-    f"sam = authenticate(email='sam@example.com', password='{PASSWORD}'); "
+    "from django.contrib.auth import authenticate; from django.test import RequestFactory; "
+    "signing_in = RequestFactory().post('/login/'); "
+    f"sam = authenticate(signing_in, email='sam@example.com', password='{PASSWORD}'); "
     "print('signed in as', sam.name, 'of', sam.practice.name, 'as', sam.role)"
 )
 
