@@ -90,10 +90,9 @@ def plan_for(practice_id: int, intensity: str, modality: str, language: str) -> 
 
 def guidance_for(session: Session, language: str) -> str:
     """What the client reads about the days after this session, in their language."""
-    if session.guidance:
+    if session.guidance:  # the session's own words: no plan to read
         return str(session.guidance)
-    own = practice_plan(session.practice_id, session.intensity, session.modality)
-    return _guidance(session, language, own)
+    return _guidance(session, language, practice_plan(*_kind(session)))
 
 
 def _guidance(session: Session, language: str, own: AftercarePlan | None) -> str:
@@ -127,14 +126,17 @@ def _exercises(
 
 
 def session_exercises(session: Session) -> list[Exercise]:
-    return exercises_for(session.practice_id, session.intensity, session.modality)
+    return exercises_for(*_kind(session))
 
 
 def aftercare(session: Session, language: str) -> tuple[str, list[Exercise]]:
     """A session's guidance and practices for the client, reading the plan once."""
-    kind = (session.practice_id, session.intensity, session.modality)
-    own = practice_plan(*kind)
-    return _guidance(session, language, own), _exercises(*kind, own)
+    own = practice_plan(*_kind(session))
+    return _guidance(session, language, own), _exercises(*_kind(session), own)
+
+
+def _kind(session: Session) -> tuple[int, str, str]:
+    return session.practice_id, session.intensity, session.modality
 
 
 _TOKEN = re.compile(r"^\+?\s*(\d{1,4})\s*([hd])$")

@@ -40,7 +40,7 @@ def link_create(*, client: Client, purpose: str = SignInLink.Purpose.SIGN_IN) ->
     working: only the newest one sent signs them in."""
     token = secrets.token_urlsafe(32)
     now = timezone.now()
-    SignInLink.objects.filter(client=client, used_at=None, replaced_at=None).update(replaced_at=now)
+    _stop_unused_links(client, now)
     SignInLink.objects.create(
         practice_id=client.practice_id,
         client=client,
@@ -58,6 +58,10 @@ def sign_out_everywhere(client: Client) -> None:
     now = timezone.now()
     Client.objects.filter(pk=client.pk).update(sessions_ended_at=now)
     client.sessions_ended_at = now
+    _stop_unused_links(client, now)
+
+
+def _stop_unused_links(client: Client, now: dt.datetime) -> None:
     SignInLink.objects.filter(client=client, used_at=None, replaced_at=None).update(replaced_at=now)
 
 
