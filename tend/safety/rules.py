@@ -133,7 +133,8 @@ def _floor(
 ) -> Screening:
     """The rules that hold whatever the model reads.
 
-    - A plan ("I have a plan", "ya sé cómo hacerlo") beside a concern phrase is urgent.
+    - A plan ("I have a plan", "ya sé cómo hacerlo") beside a concern phrase is urgent, and
+      so is the writer at an edge ("I'm on the roof") beside one or "not coming back".
     - A means made ready ("I've been saving my pills") or final arrangements ("my
       passwords in an envelope for my sister") beside distress or any risk phrase, or the
       two together, are urgent, even with no feeling word.
@@ -152,6 +153,16 @@ def _floor(
     plan = cues["plan"]
     if plan and any(weight == "concern" for hit, weight in weighed if hit in risky):
         return Screening("urgent", _phrases(norm, [*risky, _cue_hit(norm, plan)]))
+    situation = cues["situation"]
+    leaving = cues["leaving"] if situation else None
+    concern = [
+        hit
+        for hit, weight in weighed
+        if weight == "concern" and hit.kind != "cue" and not _overlaps(hit, spans)
+    ]
+    if situation and (concern or leaving):
+        signs = [*concern, *([_cue_hit(norm, leaving)] if leaving else [])]
+        return Screening("urgent", _phrases(norm, [_cue_hit(norm, situation), *signs]))
     distress = cues["distress"]
     if means and (risky or distress):
         cue = [_cue_hit(norm, distress)] if distress and not risky else []

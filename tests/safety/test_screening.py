@@ -22,7 +22,7 @@ from tend.safety.screening import Screening, screen
 MODEL_MISREADS = {
     ("I quit today, not coming back", "en"): "concern",
     ("estoy en la azotea tomando el sol", "es"): "urgent",
-    ("no pienso volver a ese trabajo", "es"): "concern",
+    ("no pienso volver a ese trabajo", "es"): "urgent",
 }
 LOWER_MODEL_READS = {("sin mi hijo me quiero morir", "es"): "concern"}
 
