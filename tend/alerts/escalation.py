@@ -241,5 +241,4 @@ def write_email(alert: Alert, event: AlertEvent, person: Practitioner) -> Delive
         kind=Delivery.Kind.ALERT,
         key=event.key,
         practice_id=alert.practice_id,
-        client_id=alert.client_id,  # it names them: erasing the client erases it too
     )

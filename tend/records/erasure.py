@@ -19,7 +19,7 @@ from django.db import OperationalError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from tend.alerts.models import Alert
+from tend.alerts.models import Alert, AlertEvent
 from tend.audit import trail
 from tend.audit.models import Action
 from tend.clients.middleware import SESSION_KEY
@@ -51,6 +51,10 @@ def erase(client: Client, *, by: Practitioner) -> int:
             Q(what=Move.What.CLIENT, record_id=client_id)
             | Q(what=Move.What.ALERT, record_id__in=alerts)
         ).delete()
+        # Emails about their alerts went to practitioners, so they carry the alert's key,
+        # not the client's id (which would count as the client being out of reach).
+        told = AlertEvent.objects.filter(alert_id__in=alerts).exclude(key=None)
+        Delivery.objects.filter(key__in=told.values("key")).delete()
         tables = {Move._meta.db_table, WebSession._meta.db_table}
         for model, field in BY_ID:
             model._default_manager.filter(**{field: client_id}).delete()
