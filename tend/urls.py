@@ -34,6 +34,7 @@ urlpatterns = [
     path("practice/", include("tend.alerts.settings_urls")),
     path("library/", include("tend.integration.manage_urls")),
     path("team/", include("tend.team.urls")),
+    path("records/", include("tend.records.urls")),
     path("c/", include("tend.clients.client_urls")),
     path("", include((checkins_pages, "checkins"))),
     path("", include("tend.safety.urls")),

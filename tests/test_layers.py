@@ -17,6 +17,7 @@ ORDER = [
     "lib",
     "notify",
     "practices",
+    "audit",
     "clients",
     "integration",
     "care",
@@ -25,6 +26,7 @@ ORDER = [
     "checkins",
     "alerts",
     "team",
+    "records",
 ]
 # The top: they may import any app, and no app imports them. tend/urls.py counts as "urls".
 TOP = {"worker", "demo", "backups", "urls", "settings", "cli", "wsgi", "asgi"}

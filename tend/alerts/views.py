@@ -26,6 +26,8 @@ from tend.alerts.models import Alert, AlertState
 from tend.assessments import results
 from tend.assessments import services as services_questionnaires
 from tend.assessments.forms import AssignForm
+from tend.audit import trail
+from tend.audit.models import Action
 from tend.checkins import selectors
 from tend.checkins.forms import ClientReplyForm
 from tend.checkins.models import CheckIn, Reply, State
@@ -212,6 +214,7 @@ def reply_about_alert(request: PractitionerRequest, alert_id: int) -> HttpRespon
         checkin=alert.checkin,
         alerts=[alert],
     )
+    trail.record(request, alert.client, Action.REPLIED, alert)
     messages.success(
         request,
         _("Sent. %(name)s will find it in Tend and by email.") % {"name": alert.client.name},
@@ -252,6 +255,7 @@ def reply(request: PractitionerRequest, checkin_id: int) -> HttpResponse:
         }
         return render(request, "alerts/checkin.html", ctx, status=400)
     services.reply(checkin.client, request.user, form.cleaned_data["reply"], checkin=checkin)
+    trail.record(request, checkin.client, Action.REPLIED, checkin)
     messages.success(
         request,
         _("Sent. %(name)s will find it in Tend and by email.") % {"name": checkin.client.name},
@@ -304,6 +308,7 @@ def client_detail(request: PractitionerRequest, client_id: int) -> HttpResponse:
             client, request.LANGUAGE_CODE, client.practice.activation_threshold
         ),
     }
+    trail.record(request, client, Action.VIEWED_CLIENT)
     return render(request, "alerts/client.html", ctx)
 
 
@@ -339,6 +344,7 @@ def entry_reply(request: PractitionerRequest, entry_id: int) -> HttpResponse:
         messages.error(request, _("Write a few words to send."))
     else:
         services.reply(entry.client, request.user, form.cleaned_data["reply"], entry=entry)
+        trail.record(request, entry.client, Action.REPLIED, entry)
         messages.success(
             request,
             _("Sent. %(name)s will find it in Tend and by email.") % {"name": entry.client.name},
@@ -353,6 +359,7 @@ def client_brief(request: PractitionerRequest, client_id: int) -> HttpResponse:
         request, Client.objects.select_related("practitioner", "practice"), pk=client_id
     )
     ctx = {"brief": brief.for_client(client, request.LANGUAGE_CODE), "client": client}
+    trail.record(request, client, Action.VIEWED_BRIEF)
     return render(request, "alerts/brief.html", ctx)
 
 
@@ -368,6 +375,7 @@ def checkin_detail(request: PractitionerRequest, checkin_id: int) -> HttpRespons
         "replies": checkin.replies.select_related("practitioner").prefetch_related("answers"),
         "reply_form": ReplyForm(),
     }
+    trail.record(request, checkin.client, Action.VIEWED_CHECKIN, checkin)
     return render(request, "alerts/checkin.html", ctx)
 
 

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from tend.audit import trail
+from tend.audit.models import Action
 from tend.care import plans, services
 from tend.care.forms import SessionForm
 from tend.care.models import Session
@@ -24,7 +26,8 @@ def session_add(request: PractitionerRequest, client_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
             return _with_preview(request, form, client)
-        services.session_log(form=form, client=client, practitioner=request.user)
+        session = services.session_log(form=form, client=client, practitioner=request.user)
+        trail.record(request, client, Action.ADDED_SESSION, session)
         if _all_past(form, client):
             messages.warning(request, _(ALL_PAST_SAVED))
         else:
@@ -65,12 +68,14 @@ def session_edit(request: PractitionerRequest, session_id: int) -> HttpResponse:
         if "preview" in request.POST:
             return _with_preview(request, form, session.client, session)
         services.session_update(form=form)
+        trail.record(request, session.client, Action.CHANGED_SESSION, session)
         if _all_past(form, session.client):
             messages.warning(request, _(ALL_PAST_SAVED))
         else:
             messages.success(request, _("Session saved."))
         return redirect("clients:detail", session.client_id)
     ctx = {"form": form, "client": session.client, "session": session}
+    trail.record(request, session.client, Action.VIEWED_SESSION, session)
     return render(request, "care/session_form.html", ctx)
 
 
@@ -79,6 +84,7 @@ def session_delete(request: PractitionerRequest, session_id: int) -> HttpRespons
     session = tenancy.get_or_404(request, Session.objects.select_related("client"), pk=session_id)
     if request.method == "POST":
         client_id = session.client_id
+        trail.record(request, session.client, Action.DELETED_SESSION, session)
         services.session_delete(session=session)
         messages.success(request, _("Session deleted."))
         return redirect("clients:detail", client_id)

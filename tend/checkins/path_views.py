@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from tend.audit import trail
+from tend.audit.models import Action
 from tend.checkins import path
 from tend.clients.client_views import client_required
 from tend.clients.models import Client
@@ -17,9 +19,8 @@ from tend.clients.models import Client
 @client_required
 def my_path(request: HttpRequest) -> HttpResponse:
     client: Client = request.client  # type: ignore[attr-defined]
-    return render(
-        request, "checkins/path.html", {"steps": path.steps(client, request.LANGUAGE_CODE)}
-    )
+    ctx = {"steps": path.steps(client, request.LANGUAGE_CODE), "opened": trail.who_opened(client)}
+    return render(request, "checkins/path.html", ctx)
 
 
 def _attachment(response: HttpResponse, client: Client, extension: str) -> HttpResponse:
@@ -33,6 +34,7 @@ def _attachment(response: HttpResponse, client: Client, extension: str) -> HttpR
 def download_json(request: HttpRequest) -> HttpResponse:
     client: Client = request.client  # type: ignore[attr-defined]
     body = json.dumps(path.everything(client), ensure_ascii=False, indent=2)
+    trail.record(request, client, Action.DOWNLOADED)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     return _attachment(response, client, "json")
 
@@ -42,4 +44,5 @@ def download_html(request: HttpRequest) -> HttpResponse:
     client: Client = request.client  # type: ignore[attr-defined]
     ctx = {"data": path.everything(client), "client": client, "made": timezone.now()}
     body = render_to_string("checkins/my_data.html", ctx, request=request)
+    trail.record(request, client, Action.DOWNLOADED)
     return _attachment(HttpResponse(body), client, "html")

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from tend.audit import trail
+from tend.audit.models import Action
 from tend.clients import email_links, links, pauses, signals
 from tend.clients.forms import ClientPreferencesForm, FreshLinkForm
 from tend.clients.middleware import sign_in, sign_out
@@ -118,6 +120,7 @@ def emails_stop(request: HttpRequest, token: str) -> HttpResponse:
     with translation.override(client.language):
         if request.method == "POST":
             pauses.stop_emails(client)
+            trail.record(request, client, Action.EMAILS_STOPPED)
             return render(request, "clients/emails_stopped.html", {"client": client})
         return render(request, "clients/emails_stop.html", {"client": client, "token": token})
 
@@ -149,6 +152,7 @@ def followup(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Follow-up emails are on again."))
     elif action == "stop_emails":
         pauses.stop_emails(client)
+        trail.record(request, client, Action.EMAILS_STOPPED)
         messages.success(request, _("No more follow-up emails. You can still check in here."))
     elif action in PAUSE_DAYS:
         pauses.pause(client, days=PAUSE_DAYS[action])

@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tend.audit import trail
+from tend.audit.models import Action
 from tend.clients import links, signals
 from tend.clients.forms import ClientForm
 from tend.clients.models import Client
@@ -41,6 +43,7 @@ def client_edit(request: PractitionerRequest, client_id: int) -> HttpResponse:
     form = ClientForm(request.POST or None, instance=client, practice_id=client.practice_id)
     if request.method == "POST" and form.is_valid():
         form.save()
+        trail.record(request, client, Action.CHANGED_CLIENT)
         if "email" in form.changed_data:  # a link sent to the old address must not work
             links.sign_out_everywhere(client)
         if {"timezone", "quiet_start", "quiet_end"} & set(form.changed_data):
@@ -64,6 +67,7 @@ def client_sign_out(request: PractitionerRequest, client_id: int) -> HttpRespons
     """Sign the client out on every device, and stop every link they have not used."""
     client = tenancy.get_or_404(request, Client, pk=client_id)
     links.sign_out_everywhere(client)
+    trail.record(request, client, Action.SIGNED_OUT)
     messages.success(
         request,
         _(

@@ -469,6 +469,7 @@ def world(alice: Practitioner, carmen: Client, bob: Practitioner, smtp_inbox: In
             "now": timezone.now(),
             "practitioner": alice,
             "practitioner_name": alice.name,
+            "expected": carmen.name,
             "user": alice,
             "definition": scoring.builtins()["phq9"],
             "choices": [("phq9", "PHQ-9"), ("who5", "WHO-5")],

@@ -138,6 +138,10 @@ def send_who5(world: World) -> dict[str, str]:
     return {"slug": "who5"}
 
 
+def erase_form(world: World) -> dict[str, str]:
+    return {"name": world.carmen.name}
+
+
 def nothing(world: World) -> dict[str, str]:
     return {}
 
@@ -219,6 +223,9 @@ MATRIX = [
     Route("team:reactivate", post=nothing, get=False, use="switched_off"),
     Route("team:withdraw", post=nothing, get=False),
     Route("team:move_client", post=to_colleague),
+    Route("records:client_trail"),
+    Route("records:client_trail_csv"),
+    Route("records:erase", post=erase_form),
 ]
 
 
