@@ -14,7 +14,7 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path(
         "password-reset/",
-        auth.PasswordResetView.as_view(form_class=PasswordResetInTheirLanguage),
+        views.PasswordReset.as_view(form_class=PasswordResetInTheirLanguage),
         name="password_reset",
     ),
     path(

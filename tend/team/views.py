@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tend.clients.models import Client
-from tend.practices import tenancy
+from tend.practices import errors, limits, tenancy
 from tend.practices.models import Invitation, Move, Practitioner
 from tend.practices.requests import PractitionerRequest
 from tend.practices.roles import admin_required
@@ -51,6 +51,13 @@ def invite(request: PractitionerRequest) -> HttpResponse:
     form = InviteForm(request.POST or None, initial={"language": request.user.language})
     if request.method == "POST":
         if form.is_valid():
+            wait = limits.take(
+                (limits.INVITATIONS_FROM, limits.address(request)),
+                (limits.INVITATIONS_BY_PRACTICE, request.user.practice_id),
+                (limits.INVITATIONS_TO, form.cleaned_data["email"].strip().lower()),
+            )
+            if wait is not None:
+                return errors.sending_paused(request, wait)
             invitations.invite(by=request.user, **form.cleaned_data)
             messages.success(
                 request,
