@@ -60,6 +60,26 @@ def signing_in_paused(
     )
 
 
+def codes_paused(request: HttpRequest, until: dt.datetime) -> HttpResponse:
+    """Too many wrong two-step codes in a row: say so, and until when."""
+    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+    return _page(
+        request,
+        429,
+        _("Signing in is paused for a little while"),
+        ngettext(
+            "There were too many wrong codes in a row, so to keep the account safe codes "
+            "aren't taken for the next %(minutes)d minute (until %(when)s). Then you can try "
+            "again, with the code your app shows or a recovery code.",
+            "There were too many wrong codes in a row, so to keep the account safe codes "
+            "aren't taken for the next %(minutes)d minutes (until %(when)s). Then you can try "
+            "again, with the code your app shows or a recovery code.",
+            minutes,
+        )
+        % {"minutes": minutes, "when": when.when(until)},
+    )
+
+
 def sending_paused(request: HttpRequest, until: dt.datetime) -> HttpResponse:
     """An email asked for too often (from one address, or to one person): nothing was sent,
     and the page says when to try again (the same words whoever the email was for)."""
