@@ -18,6 +18,7 @@ import qrcode
 import qrcode.image.svg
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
@@ -133,6 +134,18 @@ def step_done(request: HttpRequest, device: Device) -> None:
     django_otp.login(request, device)
     request.session.pop(STEP, None)
     request.session.pop(NEW_KEY, None)
+
+
+def reset(person: Practitioner) -> bool:
+    """An admin clears a colleague's app and recovery codes (a lost phone): every session the
+    colleague had ends, and they sign in afresh with their password (and set up a new app if
+    their practice requires one). False if they had none."""
+    with transaction.atomic():
+        had = has_app(person)
+        TOTPDevice.objects.filter(user=person).delete()
+        StaticDevice.objects.filter(user=person).delete()
+        Practitioner.objects.filter(pk=person.pk).update(sessions_ended_at=timezone.now())
+    return had
 
 
 def turn_off(request: HttpRequest, person: Practitioner) -> None:

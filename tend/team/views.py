@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tend.clients.models import Client
-from tend.practices import errors, limits, tenancy
+from tend.practices import errors, limits, tenancy, two_factor
 from tend.practices.models import Invitation, Move, Practitioner
 from tend.practices.requests import PractitionerRequest
 from tend.practices.roles import admin_required
@@ -102,6 +102,7 @@ def _member_page(
         or ColleagueForm(practitioner=person, label=_("Who takes over their clients")),
         "moves": _handed_over(person),
         "is_me": person.pk == request.user.pk,
+        "has_app": two_factor.has_app(person),
     }
     return render(request, "team/member.html", ctx)
 
@@ -192,6 +193,23 @@ def reactivate(request: PractitionerRequest, practitioner_id: int) -> HttpRespon
             _(
                 "%(name)s is switched on again and can sign in. Their former clients stay "
                 "where they are; move any back from each client's page."
+            )
+            % {"name": person.name},
+        )
+    return redirect("team:member", practitioner_id=person.pk)
+
+
+@require_POST
+@admin_required
+def reset_two_step(request: PractitionerRequest, practitioner_id: int) -> HttpResponse:
+    """A colleague lost their phone and their recovery codes: they sign in afresh."""
+    person = _person(request, practitioner_id)
+    if person.pk != request.user.pk and two_factor.reset(person):
+        messages.success(
+            request,
+            _(
+                "%(name)s's two-step sign-in is cleared and they are signed out everywhere. "
+                "They sign in with their password, then set up their app again."
             )
             % {"name": person.name},
         )

@@ -218,6 +218,7 @@ MATRIX = [
     Route("team:deactivate", post=to_alice, get=False),
     Route("team:reactivate", post=nothing, get=False, use="switched_off"),
     Route("team:withdraw", post=nothing, get=False),
+    Route("team:reset_two_step", post=nothing, get=False),
     Route("team:move_client", post=to_colleague),
 ]
 

@@ -220,3 +220,33 @@ def test_signing_out_works_in_the_middle_of_signing_in(alice: Practitioner) -> N
     http = sign_in(alice)
     assert http.post("/logout/")["Location"] == "/login/"
     assert http.get("/")["Location"] == "/login/"
+
+
+def test_an_admin_clears_a_colleagues_two_step_sign_in_when_their_phone_is_lost(
+    alice: Practitioner, as_alice: HttpClient
+) -> None:
+    alice.role = Practitioner.Role.ADMIN
+    alice.save()
+    bea = factories.PractitionerFactory(practice=alice.practice, name="Bea Ortiz")
+    device = app_for(bea)
+    two_factor.new_recovery_codes(bea)
+    beas_desk = verified(bea, device)
+    assert beas_desk.get("/").status_code == 200
+
+    member = as_alice.get(f"/team/{bea.pk}/")
+    assert "Clear their two-step sign-in" in visible(member)
+    cleared = as_alice.post(f"/team/{bea.pk}/two-step/reset/", follow=True)
+    assert "Bea Ortiz's two-step sign-in is cleared" in visible(cleared)
+    assert not TOTPDevice.objects.filter(user=bea).exists()
+    assert not StaticToken.objects.filter(device__user=bea).exists()
+    assert beas_desk.get("/clients/")["Location"] == "/login/?next=/clients/"  # signed out
+    assert sign_in(bea).get("/").status_code == 200  # her password alone, again
+
+
+def test_a_member_cannot_clear_a_colleagues_two_step_sign_in(
+    alice: Practitioner, as_alice: HttpClient
+) -> None:
+    bea = factories.PractitionerFactory(practice=alice.practice, name="Bea Ortiz")
+    app_for(bea)
+    assert as_alice.post(f"/team/{bea.pk}/two-step/reset/").status_code == 403
+    assert TOTPDevice.objects.filter(user=bea).exists()
