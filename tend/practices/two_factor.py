@@ -10,6 +10,7 @@ them reach only its page and signing out. A session with no step pays nothing pe
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 from typing import Any
 
@@ -124,7 +125,7 @@ def check(person: Practitioner, code: str) -> Device | None:
     return found
 
 
-def paused_until(person: Practitioner) -> Any:
+def paused_until(person: Practitioner) -> dt.datetime | None:
     """After too many wrong codes in a row, when codes are taken again; None: now."""
     return limits.full_until(limits.WRONG_CODES, person.pk)
 
