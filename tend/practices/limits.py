@@ -38,6 +38,9 @@ RESETS_TO = Limit("resets-to", 3)
 INVITATIONS_FROM = Limit("invitations-from", 30)
 INVITATIONS_BY_PRACTICE = Limit("invitations-by-practice", 30)
 INVITATIONS_TO = Limit("invitations-to", 3)
+# A practitioner inviting a client to Tend (signed in, so per practice rather than address).
+CLIENT_INVITATIONS_BY_PRACTICE = Limit("client-invitations-by-practice", 60)
+CLIENT_INVITATIONS_TO = Limit("client-invitations-to", 3)
 # Wrong two-step sign-in codes in a row for one practitioner, as for wrong passwords.
 WRONG_CODES = Limit("wrong-codes", 10, dt.timedelta(minutes=15))
 
