@@ -250,3 +250,15 @@ def test_a_member_cannot_clear_a_colleagues_two_step_sign_in(
     app_for(bea)
     assert as_alice.post(f"/team/{bea.pk}/two-step/reset/").status_code == 403
     assert TOTPDevice.objects.filter(user=bea).exists()
+
+
+def test_sessions_already_open_follow_a_new_requirement_within_a_minute(
+    alice: Practitioner,
+) -> None:
+    with time_machine.travel(NOW, tick=False):
+        http = sign_in(alice)
+        assert http.get("/clients/").status_code == 200
+        alice.practice.require_two_factor = True
+        alice.practice.save()
+    with time_machine.travel(NOW + dt.timedelta(minutes=2), tick=False):
+        assert http.get("/clients/")["Location"].startswith("/account/two-step/setup/")
