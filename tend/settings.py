@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "tend.practices",
     "tend.audit",
     "tend.clients",
@@ -84,10 +87,12 @@ MIDDLEWARE = [
     "tend.practices.errors.DevelopmentPages",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "tend.clients.middleware.ClientMiddleware",
     "tend.practices.middleware.PersonalSettingsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tend.practices.middleware.IdleSignOut",
+    "tend.practices.middleware.TwoStepGate",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "tend.practices.middleware.NoStore",
@@ -170,6 +175,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tend.practices.errors.signing_in_paused"
 AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field, which holds the email
 AXES_VERBOSE = False
+# Two-step sign-in (django-otp): an authenticator app's codes (TOTP) and recovery codes.
+# Wrong codes are limited by Tend itself (tend.practices.limits.WRONG_CODES), with a page
+# that says until when, rather than by django-otp's growing delays.
+OTP_TOTP_ISSUER = "Tend"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

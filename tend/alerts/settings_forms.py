@@ -37,11 +37,12 @@ class PassingOnForm(forms.ModelForm[Practice]):
 
 
 class SigningOutForm(forms.ModelForm[Practice]):
-    """How long a practitioner's Tend stays open without being used."""
+    """How long a practitioner's Tend stays open without being used, and whether everyone
+    signs in in two steps."""
 
     class Meta:
         model = Practice
-        fields = ("idle_minutes",)
+        fields = ("idle_minutes", "require_two_factor")
 
 
 def _active(practice_id: int) -> list[Practitioner]:

@@ -20,6 +20,7 @@ from tend.alerts.settings_forms import (
     PassingOnForm,
     SigningOutForm,
 )
+from tend.practices import two_factor
 from tend.practices.models import Practice, Practitioner
 from tend.practices.requests import PractitionerRequest
 from tend.practices.roles import admin_required
@@ -49,6 +50,9 @@ def practice_settings(request: PractitionerRequest) -> HttpResponse:
                 practice.save(update_fields=fields)
                 covers.save()
             messages.success(request, _("Saved. Alerts follow these settings from now on."))
+            if practice.require_two_factor and not two_factor.has_app(request.user):
+                # Asked of everyone, so of this admin too, at once.
+                request.session[two_factor.STEP] = two_factor.SETUP
             return redirect("practice:settings")
         messages.error(request, _("Nothing has been saved yet. Please look at the notes below."))
     ctx = {

@@ -13,6 +13,7 @@ from tend.checkins.forms import CheckInForm
 from tend.checkins.models import CheckIn, QuickAnswer, State
 from tend.checkins.services import Tap
 from tend.clients import links
+from tend.practices import errors, limits
 
 
 def _checkin(link: AnswerLink) -> CheckIn | None:
@@ -123,6 +124,9 @@ def answer_fresh_link(request: HttpRequest, token: str) -> HttpResponse:
     if checkin is None:
         return _problem(request, token, "tampered", 400)
     with translation.override(checkin.client.language):
+        wait = limits.take((limits.CLIENT_LINKS_FROM, limits.address(request)))
+        if wait is not None:
+            return errors.sending_paused(request, wait)
         wait_until = links.fresh_link_send(client=checkin.client)
         ctx = {"wait_until": wait_until, "zone": checkin.client.timezone}
         return render(request, "clients/signin_sent.html", ctx)

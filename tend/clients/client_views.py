@@ -20,6 +20,7 @@ from tend.clients import email_links, links, pauses, signals
 from tend.clients.forms import ClientPreferencesForm, FreshLinkForm
 from tend.clients.middleware import sign_in, sign_out
 from tend.clients.models import Client
+from tend.practices import errors, limits
 
 View = Callable[..., HttpResponse]
 
@@ -37,7 +38,14 @@ def client_required(view: View) -> View:
 def signin(request: HttpRequest) -> HttpResponse:
     form = FreshLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        links.fresh_links_for_email(form.cleaned_data["email"])  # the worker sends them
+        email = form.cleaned_data["email"]
+        wait = limits.take(
+            (limits.CLIENT_LINKS_FROM, limits.address(request)),
+            (limits.CLIENT_LINKS_TO, email.strip().lower()),
+        )
+        if wait is not None:
+            return errors.sending_paused(request, wait)
+        links.fresh_links_for_email(email)  # the worker sends them
         return render(request, "clients/signin_sent.html")
     return render(request, "clients/signin.html", {"form": form})
 
@@ -72,6 +80,9 @@ def signin_link_fresh(request: HttpRequest, token: str) -> HttpResponse:
     if link is None:
         return redirect("client:signin")
     with translation.override(link.client.language):
+        wait = limits.take((limits.CLIENT_LINKS_FROM, limits.address(request)))
+        if wait is not None:
+            return errors.sending_paused(request, wait)
         wait_until = links.fresh_link_send(client=link.client)
         ctx = {"wait_until": wait_until, "zone": link.client.timezone}
         return render(request, "clients/signin_sent.html", ctx)

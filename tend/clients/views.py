@@ -19,7 +19,8 @@ from tend.audit.models import Action
 from tend.clients import links, signals
 from tend.clients.forms import ClientForm
 from tend.clients.models import Client
-from tend.practices import tenancy
+from tend.lib import when
+from tend.practices import limits, tenancy
 from tend.practices.requests import PractitionerRequest
 
 
@@ -80,7 +81,20 @@ def client_sign_out(request: PractitionerRequest, client_id: int) -> HttpRespons
 
 
 def _invite(request: PractitionerRequest, client: Client) -> None:
-    if links.invitation_send(client=client):
+    wait = limits.take(
+        (limits.CLIENT_INVITATIONS_BY_PRACTICE, client.practice_id),
+        (limits.CLIENT_INVITATIONS_TO, client.email.strip().lower()),
+    )
+    if wait is not None:
+        messages.error(
+            request,
+            _(
+                "Several invitations went out in the last hour, so we haven't sent another "
+                "to %(email)s just now. You can send it from %(when)s."
+            )
+            % {"email": client.email, "when": when.when(wait)},
+        )
+    elif links.invitation_send(client=client):
         messages.success(
             request, _("The invitation is on its way to %(email)s.") % {"email": client.email}
         )

@@ -19,3 +19,8 @@ class PracticesConfig(AppConfig):
         from tend.practices.middleware import signed_in_now
 
         user_logged_in.connect(signed_in_now, dispatch_uid="tend-idle-signed-in")
+
+        # Signing in with a password may leave a second step owed (two-step sign-in).
+        from tend.practices.two_factor import signed_in
+
+        user_logged_in.connect(signed_in, dispatch_uid="tend-two-step-signed-in")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Callable
 
 from django.conf import settings
@@ -9,10 +11,13 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.debug import ExceptionReporter
+
+from tend.lib import when
 
 
 def _page(request: HttpRequest, status: int, title: str, body: str) -> HttpResponse:
@@ -52,6 +57,47 @@ def signing_in_paused(
             minutes,
         )
         % {"minutes": minutes},
+    )
+
+
+def codes_paused(request: HttpRequest, until: dt.datetime) -> HttpResponse:
+    """Too many wrong two-step codes in a row: say so, and until when."""
+    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+    return _page(
+        request,
+        429,
+        _("Signing in is paused for a little while"),
+        ngettext(
+            "There were too many wrong codes in a row, so to keep the account safe codes "
+            "aren't taken for the next %(minutes)d minute (until %(when)s). Then you can try "
+            "again, with the code your app shows or a recovery code.",
+            "There were too many wrong codes in a row, so to keep the account safe codes "
+            "aren't taken for the next %(minutes)d minutes (until %(when)s). Then you can try "
+            "again, with the code your app shows or a recovery code.",
+            minutes,
+        )
+        % {"minutes": minutes, "when": when.when(until)},
+    )
+
+
+def sending_paused(request: HttpRequest, until: dt.datetime) -> HttpResponse:
+    """An email asked for too often (from one address, or to one person): nothing was sent,
+    and the page says when to try again (the same words whoever the email was for)."""
+    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+    return _page(
+        request,
+        429,
+        _("Let's wait a little before sending another"),
+        ngettext(
+            "Several emails were asked for from here in the last while, so to keep inboxes "
+            "calm we haven't sent another just now. Please try again in %(minutes)d minute "
+            "(from %(when)s). Any email already sent still works.",
+            "Several emails were asked for from here in the last while, so to keep inboxes "
+            "calm we haven't sent another just now. Please try again in %(minutes)d minutes "
+            "(from %(when)s). Any email already sent still works.",
+            minutes,
+        )
+        % {"minutes": minutes, "when": when.when(until)},
     )
 
 

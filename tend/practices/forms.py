@@ -94,3 +94,21 @@ class PasswordResetInTheirLanguage(PasswordResetForm):
                 to_email,
                 html_email_template_name,
             )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(
+        self, *args: Any, help_text: str = "", autofocus: bool = True, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = help_text
+        if not autofocus:
+            del self.fields["code"].widget.attrs["autofocus"]

@@ -9,8 +9,11 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 
@@ -102,5 +105,39 @@ class IdleSignOut:
             background = request.headers.get("X-Requested-With") == "fetch"
             if not background and (active_at is None or now - active_at > 60):
                 session[ACTIVE_AT] = now
-                session[IDLE_LIMIT] = request.user.practice.idle_minutes * 60
+                practice = request.user.practice
+                session[IDLE_LIMIT] = practice.idle_minutes * 60
+                if practice.require_two_factor:
+                    _two_step_now_required(request)
+        return self.get_response(request)
+
+
+def _two_step_now_required(request: HttpRequest) -> None:
+    """An admin has required two-step sign-in since this session signed in: a session not
+    verified by a code owes the step now (TwoStepGate)."""
+    from tend.practices import two_factor as tf
+
+    if not request.user.is_verified() and tf.STEP not in request.session:  # type: ignore[union-attr]
+        request.session[tf.STEP] = tf.step_at_sign_in(request.user)  # type: ignore[arg-type]
+
+
+class TwoStepGate:
+    """A practitioner who still owes the second step of signing in (their code, or setting
+    up an app their practice requires) reaches only that step's page and signing out.
+    Sessions that owe nothing (their session holds no step) cost nothing here. The step is
+    set as they sign in, and by IdleSignOut's once-a-minute look at their practice when an
+    admin has required two-step sign-in since."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from tend.practices import two_factor as tf
+
+        step = request.session.get(tf.STEP) if request.user.is_authenticated else None
+        if step is not None:
+            page = reverse("sign_in_code" if step == tf.CODE else "two_step_setup")
+            if request.path not in (page, reverse("logout")):
+                next_url = request.get_full_path() if request.method == "GET" else "/"
+                return redirect(f"{page}?{urlencode({'next': next_url})}")
         return self.get_response(request)

@@ -61,6 +61,16 @@ class Practice(models.Model):
             "using it, so nobody passing by reads a client's notes."
         ),
     )
+    require_two_factor = models.BooleanField(
+        _("everyone signs in with a code from their phone too"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Two-step sign-in: after their password, each practitioner types a code from an "
+            "authenticator app. Anyone who hasn't set it up yet is asked to when they next "
+            "sign in."
+        ),
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -206,3 +216,19 @@ class Move(models.Model):
         if not self._state.adding:
             raise ValueError("A move is recorded once and never changed.")
         super().save(*args, **kwargs)
+
+
+class Tally(models.Model):
+    """One counted act under a key: an email someone asked Tend to send, a wrong sign-in
+    code. Kept in the database, so every web process counts the same (tend.practices.limits).
+    The key is a keyed hash of what is counted (an address, an email), never the thing itself.
+    """
+
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(default=now)
+
+    class Meta:
+        indexes = (models.Index(fields=("key", "at")), models.Index(fields=("at",)))
+
+    def __str__(self) -> str:
+        return f"tally at {self.at:%Y-%m-%d %H:%M}"

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth
 from django.urls import path, reverse_lazy
 
-from tend.practices import views
+from tend.practices import two_step_views, views
 from tend.practices.forms import PasswordResetInTheirLanguage, SignInForm
 
 urlpatterns = [
@@ -11,10 +11,19 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("login/code/", two_step_views.sign_in_code, name="sign_in_code"),
     path("account/", views.account, name="account"),
+    path("account/two-step/", two_step_views.two_step, name="two_step"),
+    path("account/two-step/setup/", two_step_views.two_step_setup, name="two_step_setup"),
+    path("account/two-step/off/", two_step_views.two_step_off, name="two_step_off"),
+    path(
+        "account/two-step/recovery-codes/",
+        two_step_views.two_step_recovery,
+        name="two_step_recovery",
+    ),
     path(
         "password-reset/",
-        auth.PasswordResetView.as_view(form_class=PasswordResetInTheirLanguage),
+        views.PasswordReset.as_view(form_class=PasswordResetInTheirLanguage),
         name="password_reset",
     ),
     path(

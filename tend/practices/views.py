@@ -1,14 +1,31 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from tend.practices import errors, limits
 from tend.practices.forms import AccountForm
 from tend.practices.requests import PractitionerRequest
+
+
+class PasswordReset(auth.PasswordResetView):
+    """Django's, with limits per address and per recipient. They count the address as typed,
+    known or not, so a paused page says nothing about who has an account either."""
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        wait = limits.take(
+            (limits.RESETS_FROM, limits.address(self.request)),
+            (limits.RESETS_TO, form.cleaned_data["email"].strip().lower()),
+        )
+        if wait is not None:
+            return errors.sending_paused(self.request, wait)
+        return super().form_valid(form)
 
 
 @login_required

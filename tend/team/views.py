@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tend.clients.models import Client
-from tend.practices import tenancy
+from tend.practices import errors, limits, tenancy, two_factor
 from tend.practices.models import Invitation, Move, Practitioner
 from tend.practices.requests import PractitionerRequest
 from tend.practices.roles import admin_required
@@ -51,6 +51,13 @@ def invite(request: PractitionerRequest) -> HttpResponse:
     form = InviteForm(request.POST or None, initial={"language": request.user.language})
     if request.method == "POST":
         if form.is_valid():
+            wait = limits.take(
+                (limits.INVITATIONS_FROM, limits.address(request)),
+                (limits.INVITATIONS_BY_PRACTICE, request.user.practice_id),
+                (limits.INVITATIONS_TO, form.cleaned_data["email"].strip().lower()),
+            )
+            if wait is not None:
+                return errors.sending_paused(request, wait)
             invitations.invite(by=request.user, **form.cleaned_data)
             messages.success(
                 request,
@@ -95,6 +102,7 @@ def _member_page(
         or ColleagueForm(practitioner=person, label=_("Who takes over their clients")),
         "moves": _handed_over(person),
         "is_me": person.pk == request.user.pk,
+        "has_app": two_factor.has_app(person),
     }
     return render(request, "team/member.html", ctx)
 
@@ -185,6 +193,23 @@ def reactivate(request: PractitionerRequest, practitioner_id: int) -> HttpRespon
             _(
                 "%(name)s is switched on again and can sign in. Their former clients stay "
                 "where they are; move any back from each client's page."
+            )
+            % {"name": person.name},
+        )
+    return redirect("team:member", practitioner_id=person.pk)
+
+
+@require_POST
+@admin_required
+def reset_two_step(request: PractitionerRequest, practitioner_id: int) -> HttpResponse:
+    """A colleague lost their phone and their recovery codes: they sign in afresh."""
+    person = _person(request, practitioner_id)
+    if person.pk != request.user.pk and two_factor.reset(person):
+        messages.success(
+            request,
+            _(
+                "%(name)s's two-step sign-in is cleared and they are signed out everywhere. "
+                "They sign in with their password, then set up their app again."
             )
             % {"name": person.name},
         )

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
+import html
+
 import pytest
+import time_machine
 from django.test import Client as HttpClient
 
 from tend.clients.models import Client
@@ -66,3 +70,19 @@ def test_the_page_says_only_what_is_true_of_the_invitation(
     sent = len(smtp_inbox.to(email)) == 1
     assert sent == ("on its way" in line)
     assert (rosa.invited_at is not None) == sent
+
+
+def test_inviting_one_client_again_and_again_sends_three_an_hour_and_says_when(
+    alice: Practitioner, as_alice: HttpClient, smtp_inbox: Inbox
+) -> None:
+    rosa = factories.ClientFactory(practitioner=alice, email="rosa@example.com")
+    with time_machine.travel(dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC), tick=False):
+        for _ in range(3):
+            as_alice.post(f"/clients/{rosa.pk}/invite/")
+        page = html.unescape(as_alice.post(f"/clients/{rosa.pk}/invite/", follow=True).text)
+    assert (
+        "Several invitations went out in the last hour, so we haven't sent another to "
+        "rosa@example.com just now. You can send it from Tue 1 Dec, 10:00 (UTC)." in page
+    )
+    run_worker()
+    assert len(smtp_inbox.to("rosa@example.com")) == 3

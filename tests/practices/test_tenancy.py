@@ -222,6 +222,7 @@ MATRIX = [
     Route("team:deactivate", post=to_alice, get=False),
     Route("team:reactivate", post=nothing, get=False, use="switched_off"),
     Route("team:withdraw", post=nothing, get=False),
+    Route("team:reset_two_step", post=nothing, get=False),
     Route("team:move_client", post=to_colleague),
     Route("records:client_trail"),
     Route("records:client_trail_csv"),
