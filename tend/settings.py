@@ -175,6 +175,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tend.practices.errors.signing_in_paused"
 AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field, which holds the email
 AXES_VERBOSE = False
+# The address that is counted: behind TRUSTED_PROXIES reverse proxies (one when Tend is served
+# over HTTPS, as the README's deployments are), the one the nearest proxy saw.
+AXES_CLIENT_IP_CALLABLE = "tend.lib.addresses.client_ip"
 # Two-step sign-in (django-otp): an authenticator app's codes (TOTP) and recovery codes.
 # Wrong codes are limited by Tend itself (tend.practices.limits.WRONG_CODES), with a page
 # that says until when, rather than by django-otp's growing delays.
@@ -196,6 +199,7 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 # X-Forwarded-Proto): plain HTTP is redirected, and browsers are told to use HTTPS only
 # (HSTS, a year). /health/ answers over plain HTTP too, for a load balancer's checks.
 HTTPS = SITE_URL.startswith("https://")
+TRUSTED_PROXIES = env_int("TEND_TRUSTED_PROXIES", 1 if HTTPS else 0)
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True

@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.test import Client as HttpClient
+from django.test import override_settings
 
 from tend.practices.models import Practitioner
 from tests import factories
@@ -64,3 +65,22 @@ def test_one_address_trying_many_accounts_is_paused_too(alice: Practitioner) -> 
         sign_in(f"guess{n}@example.com", "password1")
     assert sign_in(alice.email, factories.PASSWORD).status_code == 429  # from that address
     assert sign_in(alice.email, factories.PASSWORD, address="198.51.100.9")["Location"] == "/"
+
+
+def through_the_proxy(email: str, password: str, forwarded: str) -> Any:
+    http = HttpClient(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    return http.post("/login/", {"username": email, "password": password})
+
+
+@override_settings(TRUSTED_PROXIES=1)
+def test_behind_a_proxy_the_address_counted_is_the_one_the_proxy_saw(
+    alice: Practitioner,
+) -> None:
+    """Everyone arrives from the proxy's address: one guesser must not pause the practice,
+    and what the guesser writes into X-Forwarded-For themself is not believed."""
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        # The guesser claims a new address each time; the proxy appends the real one.
+        through_the_proxy(f"guess{n}@example.com", "password1", f"192.0.2.{n}, 203.0.113.7")
+    assert through_the_proxy(alice.email, factories.PASSWORD, "203.0.113.7").status_code == 429
+    signed_in = through_the_proxy(alice.email, factories.PASSWORD, "198.51.100.9")
+    assert signed_in["Location"] == "/"
