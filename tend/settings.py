@@ -206,6 +206,9 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = True  # the header allows it; joining the list is a step of yours
 
 SESSION_COOKIE_HTTPONLY = True
+# Sessions in the database, each naming the practitioner signed in on it (Your account lists
+# their browsers and signs the others out).
+SESSION_ENGINE = "tend.practices.sessions"
 # A session ends 14 days after it was last written: a client's 14 days after they signed in
 # (or last changed a setting); a practitioner's sooner, after their practice's idle limit
 # (tend.practices.middleware.IdleSignOut).

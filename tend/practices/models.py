@@ -5,6 +5,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.crypto import salted_hmac
@@ -287,3 +288,18 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code {self.pk}"
+
+
+class BrowserSession(AbstractBaseSession):
+    """A browser's session (tend.practices.sessions), naming the practitioner signed in on
+    it: their own browsers are listed and ended without reading anyone else's sessions."""
+
+    practitioner = models.ForeignKey(
+        Practitioner, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    @classmethod
+    def get_session_store_class(cls) -> Any:
+        from tend.practices.sessions import SessionStore
+
+        return SessionStore
