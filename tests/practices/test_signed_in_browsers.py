@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import importlib
 import re
 from typing import Any
 
@@ -110,3 +111,28 @@ def test_browsers_are_named_from_their_user_agent(
     user_agent: str, named: tuple[str | None, str | None]
 ) -> None:
     assert browsers.describe(user_agent) == named
+
+
+def test_sessions_from_before_move_over_and_stay_signed_in(alice: Practitioner) -> None:
+    """An install from before kept sessions in Django's own table: nobody is signed out."""
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.contrib.sessions.backends.db import SessionStore as OldStore
+    from django.db import connection
+
+    desk = sign_in(alice, FIREFOX)
+    key = desk.cookies["sessionid"].value
+    row = BrowserSession.objects.get(session_key=key)
+    old = OldStore.get_model_class()
+    old.objects.create(session_key=key, session_data=row.session_data, expire_date=row.expire_date)
+    row.delete()
+
+    migration = importlib.import_module(
+        "tend.practices.migrations.0008_browser_sessions_name_their_practitioner"
+    )
+    migration.move_sessions(apps, SimpleNamespace(connection=connection))
+
+    assert BrowserSession.objects.get(session_key=key).practitioner == alice
+    assert not old.objects.exists()
+    assert desk.get("/clients/").status_code == 200

@@ -9,6 +9,8 @@ from django.db import migrations, models
 def move_sessions(apps, schema_editor):
     from django.contrib.auth import SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    import datetime
+
     from django.utils import timezone
 
     connection = schema_editor.connection
@@ -26,6 +28,8 @@ def move_sessions(apps, schema_editor):
         )
         rows = []
         for key, data, expires in cursor.fetchall():
+            if timezone.is_naive(expires):  # SQLite's rows, in UTC
+                expires = timezone.make_aware(expires, datetime.UTC)
             try:
                 who = int(store.decode(data).get(SESSION_KEY))
             except (TypeError, ValueError):
