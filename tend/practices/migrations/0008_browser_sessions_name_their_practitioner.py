@@ -7,10 +7,10 @@ from django.db import migrations, models
 
 
 def move_sessions(apps, schema_editor):
-    from django.contrib.auth import SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     import datetime
 
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
 
     connection = schema_editor.connection
