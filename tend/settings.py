@@ -58,8 +58,6 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "tend.practices",
     "tend.audit",
     "tend.clients",
@@ -178,12 +176,11 @@ AXES_VERBOSE = False
 # The address that is counted: behind TRUSTED_PROXIES reverse proxies (one when Tend is served
 # over HTTPS, as the README's deployments are), the one the nearest proxy saw.
 AXES_CLIENT_IP_CALLABLE = "tend.lib.addresses.client_ip"
-# Two-step sign-in (django-otp): an authenticator app's codes (TOTP) and recovery codes.
+# Two-step sign-in (django-otp): an authenticator app's codes (TOTP) and recovery codes,
+# kept by Tend's own devices (tend.practices.models: the app's key encrypted, codes hashed).
 # Wrong codes are limited by Tend itself (tend.practices.limits.WRONG_CODES), with a page
 # that says until when, rather than by django-otp's growing delays.
 OTP_TOTP_ISSUER = "Tend"
-OTP_TOTP_THROTTLE_FACTOR = 0
-OTP_STATIC_THROTTLE_FACTOR = 0
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -209,6 +206,9 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = True  # the header allows it; joining the list is a step of yours
 
 SESSION_COOKIE_HTTPONLY = True
+# Sessions in the database, each naming the practitioner signed in on it (Your account lists
+# their browsers and signs the others out).
+SESSION_ENGINE = "tend.practices.sessions"
 # A session ends 14 days after it was last written: a client's 14 days after they signed in
 # (or last changed a setting); a practitioner's sooner, after their practice's idle limit
 # (tend.practices.middleware.IdleSignOut).

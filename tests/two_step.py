@@ -12,16 +12,15 @@ import time
 from django.test import Client as HttpClient
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tend.practices import two_factor
-from tend.practices.models import Practitioner
+from tend.practices.models import AuthenticatorApp, Practitioner
 
 
-def app_for(person: Practitioner) -> TOTPDevice:
+def app_for(person: Practitioner) -> AuthenticatorApp:
     """An authenticator app set up for `person` (no recovery codes)."""
-    device: TOTPDevice = TOTPDevice.objects.create(user=person, name="app", confirmed=True)
-    return device
+    key = two_factor.new_key()
+    return AuthenticatorApp.objects.create(user=person, key=key, name="app", confirmed=True)
 
 
 def code_of(key: str, at: float | None = None) -> str:
@@ -32,7 +31,7 @@ def code_of(key: str, at: float | None = None) -> str:
 
 
 def verified(
-    person: Practitioner, device: TOTPDevice, http: HttpClient | None = None
+    person: Practitioner, device: AuthenticatorApp, http: HttpClient | None = None
 ) -> HttpClient:
     """A browser signed in as `person` past the second step, with `device`."""
     http = http or HttpClient()

@@ -24,3 +24,8 @@ class PracticesConfig(AppConfig):
         from tend.practices.two_factor import signed_in
 
         user_logged_in.connect(signed_in, dispatch_uid="tend-two-step-signed-in")
+
+        # Signing in from a browser: when, and which, for the list under Your account.
+        from tend.practices import sessions
+
+        user_logged_in.connect(sessions.signed_in, dispatch_uid="tend-browser-signed-in")

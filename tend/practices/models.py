@@ -1,14 +1,23 @@
 from __future__ import annotations
 
+import time
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
+from django_otp.oath import TOTP
+
+from tend.lib import recovery_codes
+from tend.lib.fields import EncryptedTextField
+
+TOTP_DIGITS = 6
 
 
 class Practice(models.Model):
@@ -84,7 +93,7 @@ class PractitionerManager(BaseUserManager["Practitioner"]):
         return user
 
 
-class Practitioner(AbstractBaseUser):
+class Practitioner(AbstractBaseUser):  # type: ignore[django-manager-missing]
     """A person who works with clients and signs in with email and password."""
 
     class Role(models.TextChoices):
@@ -232,3 +241,65 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"tally at {self.at:%Y-%m-%d %H:%M}"
+
+
+class AuthenticatorApp(Device):  # type: ignore[misc]
+    """A practitioner's authenticator app for two-step sign-in (TOTP, RFC 6238, through
+    django-otp). Its key is encrypted at rest like notes, so a copy of the database or a
+    backup alone can't make their codes; `tend rotate_keys` re-encrypts it."""
+
+    key = EncryptedTextField()  # hex, as an app's key is written in django-otp
+    # The last 30-second step a code was taken from: each code works once.
+    last_t = models.BigIntegerField(default=-1)
+    drift = models.SmallIntegerField(default=0)
+
+    def verify_token(self, token: Any) -> bool:
+        token = str(token)
+        if len(token) != TOTP_DIGITS or not token.isdigit():
+            return False
+        totp = TOTP(bytes.fromhex(self.key), drift=self.drift)
+        totp.time = time.time()
+        if not totp.verify(int(token), tolerance=1, min_t=self.last_t + 1):
+            return False
+        self.last_t, self.drift = totp.t(), totp.drift
+        self.save(update_fields=["last_t", "drift"])
+        return True
+
+
+class RecoveryCodes(Device):  # type: ignore[misc]
+    """A practitioner's recovery codes, as django-otp sees them: one device, whose codes
+    (RecoveryCode) each sign in once in place of the app's code."""
+
+    def verify_token(self, token: Any) -> bool:
+        for code in self.codes.filter(used_at=None):
+            if recovery_codes.matches(str(token), code.hashed):
+                # Conditional: of two sign-ins with the same code at once, one wins.
+                taken = RecoveryCode.objects.filter(pk=code.pk, used_at=None).update(used_at=now())
+                return bool(taken)
+        return False
+
+
+class RecoveryCode(models.Model):
+    """One recovery code: only a salted hash of it is kept (tend.lib.recovery_codes)."""
+
+    codes = models.ForeignKey(RecoveryCodes, on_delete=models.CASCADE, related_name="codes")
+    hashed = models.CharField(max_length=128)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk}"
+
+
+class BrowserSession(AbstractBaseSession):
+    """A browser's session (tend.practices.sessions), naming the practitioner signed in on
+    it: their own browsers are listed and ended without reading anyone else's sessions."""
+
+    practitioner = models.ForeignKey(
+        Practitioner, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    @classmethod
+    def get_session_store_class(cls) -> Any:
+        from tend.practices.sessions import SessionStore
+
+        return SessionStore

@@ -12,20 +12,22 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import secrets
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import django_otp
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.models import Device
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
+from tend.lib import recovery_codes
 from tend.practices import limits
-from tend.practices.models import Practitioner
+from tend.practices.models import AuthenticatorApp, Practitioner, RecoveryCode, RecoveryCodes
 
 STEP = "tend_two_step"  # "code" or "setup": what this session still owes
 CODE, SETUP = "code", "setup"
@@ -34,7 +36,7 @@ RECOVERY_CODES = 10
 
 
 def has_app(person: Practitioner) -> bool:
-    return bool(TOTPDevice.objects.filter(user=person, confirmed=True).exists())
+    return bool(AuthenticatorApp.objects.filter(user=person, confirmed=True).exists())
 
 
 def step_at_sign_in(person: Practitioner) -> str | None:
@@ -59,7 +61,8 @@ def signed_in(
 
 
 def new_key() -> str:
-    return str(default_key())
+    """A new app key (hex, 160 bits as RFC 4226 recommends)."""
+    return secrets.token_hex(20)
 
 
 def key_for_typing(key: str) -> str:
@@ -70,41 +73,53 @@ def key_for_typing(key: str) -> str:
 
 def qr_code(person: Practitioner, key: str) -> str:
     """The key as a QR code (an SVG image as a data: URL, which the CSP allows)."""
-    url = TOTPDevice(user=person, key=key).config_url
+    label = f"{settings.OTP_TOTP_ISSUER}:{person.get_username()}"
+    params = {
+        "secret": base64.b32encode(bytes.fromhex(key)).decode(),
+        "algorithm": "SHA1",
+        "digits": 6,
+        "period": 30,
+        "issuer": settings.OTP_TOTP_ISSUER,
+    }
+    url = f"otpauth://totp/{quote(label)}?{urlencode(params, quote_via=quote)}"
     out = io.BytesIO()
     qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=2).save(out)
     return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode()
 
 
 def _clean(code: str) -> str:
-    return "".join(code.split()).lower()
+    return recovery_codes.clean(code)
 
 
 def turn_on(person: Practitioner, key: str, code: str) -> tuple[Device, list[str]] | None:
     """Confirm the app with its first code: then it is theirs (any other is removed), with a
     fresh set of recovery codes, which are returned to be shown once. None: wrong code."""
     with transaction.atomic():
-        device = TOTPDevice.objects.create(user=person, key=key, name="app", confirmed=False)
+        device = AuthenticatorApp.objects.create(user=person, key=key, name="app", confirmed=False)
         if not device.verify_token(_clean(code)):
             transaction.set_rollback(True)
             return None
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=person).exclude(pk=device.pk).delete()
+        AuthenticatorApp.objects.filter(user=person).exclude(pk=device.pk).delete()
         return device, new_recovery_codes(person)
 
 
 def new_recovery_codes(person: Practitioner) -> list[str]:
-    """Ten new recovery codes; the earlier ones stop working."""
-    StaticDevice.objects.filter(user=person).delete()
-    static = StaticDevice.objects.create(user=person, name="recovery", confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create([StaticToken(device=static, token=c) for c in codes])
-    return codes
+    """Ten new recovery codes, grouped for reading; the earlier ones stop working. Only
+    their hashes are kept, so this is the one time they can be shown."""
+    RecoveryCodes.objects.filter(user=person).delete()
+    device = RecoveryCodes.objects.create(user=person, name="recovery", confirmed=True)
+    codes = [recovery_codes.new() for _ in range(RECOVERY_CODES)]
+    RecoveryCode.objects.bulk_create(
+        [RecoveryCode(codes=device, hashed=recovery_codes.hashed(c)) for c in codes]
+    )
+    return [recovery_codes.for_reading(c) for c in codes]
 
 
 def recovery_codes_left(person: Practitioner) -> int:
-    return int(StaticToken.objects.filter(device__user=person, device__confirmed=True).count())
+    mine = RecoveryCode.objects.filter(codes__user=person, codes__confirmed=True)
+    return int(mine.filter(used_at=None).count())
 
 
 def check(person: Practitioner, code: str) -> Device | None:
@@ -143,14 +158,14 @@ def reset(person: Practitioner) -> bool:
     their practice requires one). False if they had none."""
     with transaction.atomic():
         had = has_app(person)
-        TOTPDevice.objects.filter(user=person).delete()
-        StaticDevice.objects.filter(user=person).delete()
+        AuthenticatorApp.objects.filter(user=person).delete()
+        RecoveryCodes.objects.filter(user=person).delete()
         Practitioner.objects.filter(pk=person.pk).update(sessions_ended_at=timezone.now())
     return had
 
 
 def turn_off(request: HttpRequest, person: Practitioner) -> None:
-    TOTPDevice.objects.filter(user=person).delete()
-    StaticDevice.objects.filter(user=person).delete()
+    AuthenticatorApp.objects.filter(user=person).delete()
+    RecoveryCodes.objects.filter(user=person).delete()
     request.session.pop(django_otp.DEVICE_ID_SESSION_KEY, None)
     request.session.pop(STEP, None)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("login/code/", two_step_views.sign_in_code, name="sign_in_code"),
     path("account/", views.account, name="account"),
+    path("account/sign-out-elsewhere/", views.sign_out_elsewhere, name="sign_out_elsewhere"),
     path("account/two-step/", two_step_views.two_step, name="two_step"),
     path("account/two-step/setup/", two_step_views.two_step_setup, name="two_step_setup"),
     path("account/two-step/off/", two_step_views.two_step_off, name="two_step_off"),

@@ -8,8 +8,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
-from tend.practices import errors, limits
+from tend.practices import errors, limits, sessions
 from tend.practices.forms import AccountForm
 from tend.practices.requests import PractitionerRequest
 
@@ -37,4 +39,22 @@ def account(request: PractitionerRequest) -> HttpResponse:
         with translation.override(request.user.language):
             messages.success(request, _("Saved."))
         return redirect("account")
-    return render(request, "practices/account.html", {"form": form})
+    browsers = sessions.browsers_of(request.user, request.session.session_key)
+    return render(request, "practices/account.html", {"form": form, "browsers": browsers})
+
+
+@require_POST
+@login_required
+def sign_out_elsewhere(request: PractitionerRequest) -> HttpResponse:
+    """End every other session signed in as them (a browser left signed in elsewhere)."""
+    ended = sessions.sign_out_others(request.user, request.session.session_key)
+    if ended:
+        text = ngettext(
+            "Signed out of %(count)d other browser.",
+            "Signed out of %(count)d other browsers.",
+            ended,
+        )
+        messages.success(request, text % {"count": ended})
+    else:
+        messages.info(request, _("You weren't signed in anywhere else."))
+    return redirect("account")

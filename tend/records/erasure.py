@@ -14,7 +14,6 @@ import logging
 from collections.abc import Iterable
 
 from django.apps import apps
-from django.contrib.sessions.models import Session as WebSession
 from django.db import OperationalError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -25,6 +24,7 @@ from tend.audit.models import Action
 from tend.clients.middleware import SESSION_KEY
 from tend.clients.models import Client
 from tend.notify.models import Delivery
+from tend.practices.models import BrowserSession as WebSession
 from tend.practices.models import Move, Practitioner
 
 log = logging.getLogger(__name__)
