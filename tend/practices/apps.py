@@ -24,3 +24,10 @@ class PracticesConfig(AppConfig):
         from tend.practices.two_factor import signed_in
 
         user_logged_in.connect(signed_in, dispatch_uid="tend-two-step-signed-in")
+
+        # A wrong password is a security event (tend.practices.security).
+        from django.contrib.auth.signals import user_login_failed
+
+        from tend.practices.security import sign_in_failed
+
+        user_login_failed.connect(sign_in_failed, dispatch_uid="tend-sign-in-failed")
