@@ -55,8 +55,8 @@ class AccountForm(forms.ModelForm[Practitioner]):
 class ChangePasswordForm(PasswordChangeForm):
     """Django's, asking for the current password first, in Tend's words."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, user: Practitioner, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
         self.fields["old_password"].label = _("Your current password")
         self.fields["new_password1"].label = _("A new password")
         self.fields["new_password2"].label = _("The new password again")
