@@ -173,6 +173,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tend.practices.errors.signing_in_paused"
 AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field, which holds the email
 AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]  # masked in django-axes' log lines
 # The address that is counted: behind TRUSTED_PROXIES reverse proxies (one when Tend is served
 # over HTTPS, as the README's deployments are), the one the nearest proxy saw.
 AXES_CLIENT_IP_CALLABLE = "tend.lib.addresses.client_ip"
@@ -184,9 +185,15 @@ OTP_TOTP_ISSUER = "Tend"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A practitioner's password: 12 characters or more (ASVS 2.1.1), not like their name or
+# email, not a common one, not all digits. Checked only when one is set: an older, shorter
+# password keeps signing in until it is changed.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -290,6 +297,9 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"level": "ERROR"},
+        # Security events (tend.practices.security) whatever TEND_LOG_LEVEL says; django-axes
+        # logs wrong passwords there too, with the email and address masked.
+        "tend.security": {"level": "WARNING"},
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         # aiosmtpd logs every connection; the dev mail sink prints what matters.
         "mail.log": {"level": "WARNING"},

@@ -29,3 +29,10 @@ class PracticesConfig(AppConfig):
         from tend.practices import sessions
 
         user_logged_in.connect(sessions.signed_in, dispatch_uid="tend-browser-signed-in")
+
+        # A wrong password is a security event (tend.practices.security).
+        from django.contrib.auth.signals import user_login_failed
+
+        from tend.practices.security import sign_in_failed
+
+        user_login_failed.connect(sign_in_failed, dispatch_uid="tend-sign-in-failed")

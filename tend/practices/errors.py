@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.debug import ExceptionReporter
 
 from tend.lib import when
+from tend.practices import security
 
 
 def _page(request: HttpRequest, status: int, title: str, body: str) -> HttpResponse:
@@ -42,6 +43,8 @@ def signing_in_paused(
 ) -> HttpResponse:
     """Too many wrong passwords in a row (django-axes): say so, and for how long (the same
     words whether or not the account exists)."""
+    username = credentials.get("username") if isinstance(credentials, dict) else None
+    security.event(request, "sign-in paused", practitioner_id=security.practitioner_id(username))
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return _page(
         request,
@@ -62,6 +65,7 @@ def signing_in_paused(
 
 def codes_paused(request: HttpRequest, until: dt.datetime) -> HttpResponse:
     """Too many wrong two-step codes in a row: say so, and until when."""
+    security.event(request, "two-step codes paused")
     minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
     return _page(
         request,
@@ -83,6 +87,7 @@ def codes_paused(request: HttpRequest, until: dt.datetime) -> HttpResponse:
 def sending_paused(request: HttpRequest, until: dt.datetime) -> HttpResponse:
     """An email asked for too often (from one address, or to one person): nothing was sent,
     and the page says when to try again (the same words whoever the email was for)."""
+    security.event(request, "sending paused")
     minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
     return _page(
         request,
@@ -102,6 +107,11 @@ def sending_paused(request: HttpRequest, until: dt.datetime) -> HttpResponse:
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    security.event(request, "refused")
+    return _refused(request)
+
+
+def _refused(request: HttpRequest) -> HttpResponse:
     return _page(
         request,
         403,
@@ -129,7 +139,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return forbidden(request)
+    security.event(request, "csrf failed")
+    return _refused(request)
 
 
 class CalmReporter(ExceptionReporter):

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +50,18 @@ class AccountForm(forms.ModelForm[Practitioner]):
             timezones.likely([me.timezone], colleagues.values_list("timezone", flat=True)),
             keep=me.timezone,
         )
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """Django's, asking for the current password first, in Tend's words."""
+
+    def __init__(self, user: Practitioner, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.fields["old_password"].label = _("Your current password")
+        self.fields["new_password1"].label = _("A new password")
+        self.fields["new_password2"].label = _("The new password again")
+        for name in ("new_password1", "new_password2"):
+            self.fields[name].widget.attrs.pop("autofocus", None)
 
 
 class PasswordResetInTheirLanguage(PasswordResetForm):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tend.practices import errors
+from tend.practices import errors, notices, security
 from tend.practices import two_factor as tf
 from tend.practices.forms import CodeForm
 from tend.practices.requests import PractitionerRequest
@@ -24,7 +24,8 @@ def _next(request: PractitionerRequest) -> str:
     return url if ok and url.startswith("/") else "/"
 
 
-def _wrong_code(form: CodeForm) -> None:
+def _wrong_code(request: PractitionerRequest, form: CodeForm) -> None:
+    security.event(request, "wrong two-step code")
     form.add_error(
         "code",
         _(
@@ -54,7 +55,7 @@ def sign_in_code(request: PractitionerRequest) -> HttpResponse:
                 if device.name == "recovery":
                     _recovery_used(request)
                 return redirect(_next(request))
-            _wrong_code(form)
+            _wrong_code(request, form)
     ctx = {"form": form, "next": _next(request)}
     return render(request, "practices/two_step_code.html", ctx)
 
@@ -104,9 +105,10 @@ def two_step_setup(request: PractitionerRequest) -> HttpResponse:
         if done is not None:
             device, codes = done
             tf.step_done(request, device)
+            notices.sign_in_changed(me, notices.Change.TWO_STEP_ON)
             ctx = {"codes": codes, "first": True, "next": _next(request)}
             return render(request, "practices/two_step_codes.html", ctx)
-        _wrong_code(form)
+        _wrong_code(request, form)
     ctx = {
         "form": form,
         "qr": tf.qr_code(me, key),
@@ -125,6 +127,7 @@ def _with_code(request: PractitionerRequest, prefix: str) -> tuple[HttpResponse 
         return errors.codes_paused(request, paused), False
     if form.is_valid() and tf.check(request.user, form.cleaned_data["code"]) is not None:
         return None, True
+    security.event(request, "wrong two-step code")
     return None, False
 
 
@@ -142,6 +145,7 @@ def two_step_off(request: PractitionerRequest) -> HttpResponse:
         messages.error(request, _("That code didn't match, so two-step sign-in is still on."))
         return redirect("two_step")
     tf.turn_off(request, me)
+    notices.sign_in_changed(me, notices.Change.TWO_STEP_OFF)
     messages.success(request, _("Two-step sign-in is off. You sign in with your password alone."))
     return redirect("two_step")
 
@@ -158,4 +162,5 @@ def two_step_recovery(request: PractitionerRequest) -> HttpResponse:
         )
         return redirect("two_step")
     codes = tf.new_recovery_codes(request.user)
+    notices.sign_in_changed(request.user, notices.Change.RECOVERY_CODES)
     return render(request, "practices/two_step_codes.html", {"codes": codes, "next": "/"})

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from tend.practices import two_step_views, views
 from tend.practices.forms import PasswordResetInTheirLanguage, SignInForm
@@ -14,6 +14,7 @@ urlpatterns = [
     path("login/code/", two_step_views.sign_in_code, name="sign_in_code"),
     path("account/", views.account, name="account"),
     path("account/sign-out-elsewhere/", views.sign_out_elsewhere, name="sign_out_elsewhere"),
+    path("account/password/", views.ChangePassword.as_view(), name="password_change"),
     path("account/two-step/", two_step_views.two_step, name="two_step"),
     path("account/two-step/setup/", two_step_views.two_step_setup, name="two_step_setup"),
     path("account/two-step/off/", two_step_views.two_step_off, name="two_step_off"),
@@ -34,7 +35,7 @@ urlpatterns = [
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth.PasswordResetConfirmView.as_view(success_url=reverse_lazy("password_reset_complete")),
+        views.PasswordResetConfirm.as_view(),
         name="password_reset_confirm",
     ),
     path(

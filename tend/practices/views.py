@@ -3,16 +3,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from tend.practices import errors, limits, sessions
-from tend.practices.forms import AccountForm
+from tend.practices import errors, limits, notices, sessions
+from tend.practices.forms import AccountForm, ChangePasswordForm
+from tend.practices.models import Practitioner
 from tend.practices.requests import PractitionerRequest
 
 
@@ -28,6 +30,38 @@ class PasswordReset(auth.PasswordResetView):
         if wait is not None:
             return errors.sending_paused(self.request, wait)
         return super().form_valid(form)
+
+
+class PasswordResetConfirm(auth.PasswordResetConfirmView):
+    """Django's; the practitioner is told by email that their password changed."""
+
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form: SetPasswordForm[Practitioner]) -> HttpResponse:
+        response = super().form_valid(form)
+        notices.sign_in_changed(form.user, notices.Change.PASSWORD)
+        return response
+
+
+class ChangePassword(auth.PasswordChangeView):
+    """Your account, Change your password: the current one first. Every other session
+    ends (Django checks each session against the password), and an email says so."""
+
+    form_class = ChangePasswordForm
+    template_name = "practices/password_change.html"
+    success_url = reverse_lazy("account")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        notices.sign_in_changed(form.user, notices.Change.PASSWORD)
+        messages.success(
+            self.request,
+            _(
+                "Your password is changed. You stay signed in here; anywhere else you were "
+                "signed in, you sign in again with the new one."
+            ),
+        )
+        return response
 
 
 @login_required

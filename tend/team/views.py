@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tend.clients.models import Client
-from tend.practices import errors, limits, tenancy, two_factor
+from tend.practices import errors, limits, notices, tenancy, two_factor
 from tend.practices.models import Invitation, Move, Practitioner
 from tend.practices.requests import PractitionerRequest
 from tend.practices.roles import admin_required
@@ -142,6 +142,7 @@ def change_role(request: PractitionerRequest, practitioner_id: int) -> HttpRespo
     else:
         if changed:
             person.refresh_from_db()
+            notices.sign_in_changed(person, notices.Change.ROLE, by=request.user)
             messages.success(
                 request,
                 _("%(name)s is now: %(role)s.")
@@ -164,6 +165,7 @@ def deactivate(request: PractitionerRequest, practitioner_id: int) -> HttpRespon
     except members.Refused as refused:
         messages.error(request, refused.message)
         return redirect("team:member", practitioner_id=person.pk)
+    notices.sign_in_changed(person, notices.Change.SWITCHED_OFF, by=request.user)
     messages.success(
         request,
         _("%(name)s is switched off and can no longer sign in.") % {"name": person.name}
@@ -188,6 +190,7 @@ def deactivate(request: PractitionerRequest, practitioner_id: int) -> HttpRespon
 def reactivate(request: PractitionerRequest, practitioner_id: int) -> HttpResponse:
     person = _person(request, practitioner_id)
     if members.reactivate(person):
+        notices.sign_in_changed(person, notices.Change.SWITCHED_ON, by=request.user)
         messages.success(
             request,
             _(
@@ -205,6 +208,7 @@ def reset_two_step(request: PractitionerRequest, practitioner_id: int) -> HttpRe
     """A colleague lost their phone and their recovery codes: they sign in afresh."""
     person = _person(request, practitioner_id)
     if person.pk != request.user.pk and two_factor.reset(person):
+        notices.sign_in_changed(person, notices.Change.TWO_STEP_CLEARED, by=request.user)
         messages.success(
             request,
             _(

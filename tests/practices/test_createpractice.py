@@ -86,6 +86,7 @@ def test_a_half_set_environment_names_what_is_missing(
     ("name", "value", "said"),
     [
         ("TEND_ADMIN_PASSWORD", "123", "too short"),
+        ("TEND_ADMIN_PASSWORD", "river-bank7", "at least 12 characters"),  # 11
         ("TEND_ADMIN_EMAIL", "sam at example", "doesn't look like an email address"),
     ],
 )

@@ -226,10 +226,12 @@ def test_a_weak_password_is_refused_with_djangos_checks_and_the_link_still_works
     path = emailed_link(smtp_inbox, "luis@example.com")
 
     weak = join(path, password="password")
+    short = join(path, password="river-bank7")  # 11 characters
     different = join(path, password2="not-the-same-at-all-9")
 
     assert weak.status_code == 200
     assert "This password is too common." in text(weak)
+    assert "It must contain at least 12 characters." in text(short)
     assert "The two passwords don't match." in text(different)
     assert not Practitioner.objects.filter(email="luis@example.com").exists()
     assert join(path)["Location"] == "/"
