@@ -303,6 +303,9 @@ LOGGING = {
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         # aiosmtpd logs every connection; the dev mail sink prints what matters.
         "mail.log": {"level": "WARNING"},
+        # django-axes tells of every good sign-in and its housekeeping at INFO; its warnings
+        # (a wrong password, a pause) stay.
+        "axes": {"level": "WARNING"},
     },
 }
 CSRF_FAILURE_VIEW = "tend.practices.errors.csrf_failure"
