@@ -252,6 +252,10 @@ warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarn
 # that prints every message to the console.
 DEV_MAIL_HOST = env_str("TEND_EMAIL_HOST", "127.0.0.1")
 DEV_MAIL_PORT = env_int("TEND_EMAIL_PORT", 1025)
+# Sign-in and reset links travel in these emails: to a relay on another machine they go over
+# STARTTLS unless TEND_EMAIL_TLS says otherwise; a relay on this machine (the dev sink, a
+# local postfix) is spoken to in plain.
+MAIL_RELAY_IS_LOCAL = DEV_MAIL_HOST in ("127.0.0.1", "localhost", "::1")
 MAILERS = {
     "default": {"BACKEND": "tend.notify.outbox.OutboxBackend"},
     "smtp": {
@@ -261,7 +265,7 @@ MAILERS = {
             "port": DEV_MAIL_PORT,
             "username": env_str("TEND_EMAIL_USER") or None,
             "password": env_str("TEND_EMAIL_PASSWORD") or None,
-            "use_tls": env_bool("TEND_EMAIL_TLS", default=False),
+            "use_tls": env_bool("TEND_EMAIL_TLS", default=not MAIL_RELAY_IS_LOCAL),
             "timeout": env_int("TEND_EMAIL_TIMEOUT", 10),
         },
     },

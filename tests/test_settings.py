@@ -81,3 +81,28 @@ def test_text_written_with_the_derived_key_is_read_once_a_key_is_set() -> None:
         check=False,
     )
     assert done.stdout.strip() == "Slept better.", done.stderr
+
+
+def mail_tls(**env: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TEND_")}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import tend.settings as s; print(s.MAILERS['smtp']['OPTIONS']['use_tls'])",
+        ],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def test_emails_to_a_relay_elsewhere_go_over_tls_unless_told_otherwise() -> None:
+    """Sign-in and reset links travel in Tend's emails: never in plain across a network."""
+    assert mail_tls(TEND_EMAIL_HOST="smtp.example.com") == "True"
+    assert mail_tls(TEND_EMAIL_HOST="smtp.example.com", TEND_EMAIL_TLS="false") == "False"
+    assert mail_tls() == "False"  # the dev sink on this machine
+    assert mail_tls(TEND_EMAIL_HOST="localhost", TEND_EMAIL_TLS="true") == "True"
