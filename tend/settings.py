@@ -220,6 +220,8 @@ SESSION_ENGINE = "tend.practices.sessions"
 # (or last changed a setting); a practitioner's sooner, after their practice's idle limit
 # (tend.practices.middleware.IdleSignOut).
 SESSION_COOKIE_AGE = 14 * 24 * 3600
+# However busy, a practitioner signs in again after this many hours.
+PRACTITIONER_SIGN_IN_HOURS = env_int("TEND_PRACTITIONER_SIGN_IN_HOURS", 12)
 SESSION_COOKIE_SECURE = env_bool("TEND_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 

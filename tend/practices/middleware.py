@@ -5,6 +5,7 @@ import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
@@ -64,6 +65,7 @@ class NoStore:
 
 ACTIVE_AT = "tend_active_at"  # when the practitioner last used Tend (a POSIX time)
 IDLE_LIMIT = "tend_idle_limit"  # their practice's idle limit in seconds, read now and then
+SIGNED_IN_AT = "tend_signed_in_at"  # when they signed in (a POSIX time; tend.practices.sessions)
 
 
 def signed_in_now(request: HttpRequest | None = None, **kwargs: Any) -> None:
@@ -74,7 +76,8 @@ def signed_in_now(request: HttpRequest | None = None, **kwargs: Any) -> None:
 
 class IdleSignOut:
     """A practitioner who has not used Tend for their practice's idle limit (30 minutes by
-    default) is signed out at their next request, and told why on the sign-in page.
+    default) is signed out at their next request, and told why on the sign-in page; so is
+    one signed in for longer than PRACTITIONER_SIGN_IN_HOURS (12), however busy.
 
     What a page does by itself (the queue refreshing, a check-in marked seen as it opens:
     requests sent with X-Requested-With: fetch) is not use. The session is written at most
@@ -100,6 +103,19 @@ class IdleSignOut:
                         "to keep your clients' notes private. Sign in to go on."
                     )
                     % {"minutes": minutes},
+                )
+                return redirect_to_login(request.get_full_path())
+            signed_in_at = session.setdefault(SIGNED_IN_AT, now)  # sessions from before
+            hours = settings.PRACTITIONER_SIGN_IN_HOURS
+            if now - signed_in_at > hours * 3600:
+                logout(request)
+                messages.info(
+                    request,
+                    _(
+                        "You've been signed in for %(hours)d hours, so Tend asks you to sign "
+                        "in again, to keep your clients' notes private."
+                    )
+                    % {"hours": hours},
                 )
                 return redirect_to_login(request.get_full_path())
             background = request.headers.get("X-Requested-With") == "fetch"

@@ -20,10 +20,9 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from tend.lib import browsers
-from tend.practices.middleware import ACTIVE_AT, IDLE_LIMIT
+from tend.practices.middleware import ACTIVE_AT, IDLE_LIMIT, SIGNED_IN_AT
 from tend.practices.models import BrowserSession, Practitioner
 
-SIGNED_IN_AT = "tend_signed_in_at"  # a POSIX time
 BROWSER = "tend_browser"  # [browser, system], names from tend.lib.browsers or None
 
 

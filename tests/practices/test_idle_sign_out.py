@@ -95,3 +95,21 @@ def test_a_clients_sign_in_lasts_fourteen_days(dana: Client) -> None:
         assert phone.get("/c/").status_code == 200
     with at(14 * 24 * 60 + 1):
         assert phone.get("/c/")["Location"] == "/c/signin/"
+
+
+def test_twelve_hours_after_signing_in_a_busy_practitioner_signs_in_again(
+    alice: Practitioner,
+) -> None:
+    with at(0):
+        http = signed_in(alice)
+    for minute in range(20, 12 * 60, 20):  # busy all day: never idle for long
+        with at(minute):
+            assert http.get("/clients/").status_code == 200, minute
+    with at(12 * 60 + 1):
+        away = http.get("/clients/")
+        assert away["Location"] == "/login/?next=/clients/"
+        page = html.unescape(http.get(away["Location"]).content.decode())
+        assert "You've been signed in for 12 hours, so Tend asks you to sign in again" in page
+        assert http.get("/clients/").status_code == 302
+        again = signed_in(alice)  # and signing in starts the twelve hours again
+        assert again.get("/clients/").status_code == 200
