@@ -94,22 +94,18 @@ class IdleSignOut:
             active_at = session.get(ACTIVE_AT)
             limit = session.get(IDLE_LIMIT)
             if active_at is not None and limit is not None and now - active_at > limit:
-                minutes = round(limit / 60)
-                logout(request)
-                messages.info(
+                return _signed_out(
                     request,
                     _(
                         "You were signed out after %(minutes)d minutes without using Tend, "
                         "to keep your clients' notes private. Sign in to go on."
                     )
-                    % {"minutes": minutes},
+                    % {"minutes": round(limit / 60)},
                 )
-                return redirect_to_login(request.get_full_path())
             signed_in_at = session.setdefault(SIGNED_IN_AT, now)  # sessions from before
             hours = settings.PRACTITIONER_SIGN_IN_HOURS
             if now - signed_in_at > hours * 3600:
-                logout(request)
-                messages.info(
+                return _signed_out(
                     request,
                     _(
                         "You've been signed in for %(hours)d hours, so Tend asks you to sign "
@@ -117,7 +113,6 @@ class IdleSignOut:
                     )
                     % {"hours": hours},
                 )
-                return redirect_to_login(request.get_full_path())
             background = request.headers.get("X-Requested-With") == "fetch"
             if not background and (active_at is None or now - active_at > 60):
                 session[ACTIVE_AT] = now
@@ -126,6 +121,13 @@ class IdleSignOut:
                 if practice.require_two_factor:
                     _two_step_now_required(request)
         return self.get_response(request)
+
+
+def _signed_out(request: HttpRequest, why: str) -> HttpResponse:
+    """Sign out, and say why on the sign-in page that comes next."""
+    logout(request)
+    messages.info(request, why)
+    return redirect_to_login(request.get_full_path())
 
 
 def _two_step_now_required(request: HttpRequest) -> None:

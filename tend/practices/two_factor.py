@@ -87,16 +87,12 @@ def qr_code(person: Practitioner, key: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode()
 
 
-def _clean(code: str) -> str:
-    return recovery_codes.clean(code)
-
-
 def turn_on(person: Practitioner, key: str, code: str) -> tuple[Device, list[str]] | None:
     """Confirm the app with its first code: then it is theirs (any other is removed), with a
     fresh set of recovery codes, which are returned to be shown once. None: wrong code."""
     with transaction.atomic():
         device = AuthenticatorApp.objects.create(user=person, key=key, name="app", confirmed=False)
-        if not device.verify_token(_clean(code)):
+        if not device.verify_token(recovery_codes.clean(code)):
             transaction.set_rollback(True)
             return None
         device.confirmed = True
@@ -125,7 +121,7 @@ def recovery_codes_left(person: Practitioner) -> int:
 def check(person: Practitioner, code: str) -> Device | None:
     """The device a code comes from (the app, or a recovery code, used up), or None. Wrong
     codes are counted: see paused_until."""
-    code = _clean(code)
+    code = recovery_codes.clean(code)
     found: Device | None = None
     if code:
         with transaction.atomic():
