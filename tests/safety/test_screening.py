@@ -21,7 +21,9 @@ from tend.safety.screening import Screening, screen
 # out of the list.
 MODEL_MISREADS = {
     ("I quit today, not coming back", "en"): "concern",
-    ("estoy en la azotea tomando el sol", "es"): "urgent",
+    ("estoy en la azotea tomando el sol", "es"): "concern",
+    # On a bridge, a denial of jumping: the rules say concern, the model urgent.
+    ("estoy en el puente pero no me voy a tirar", "es"): "urgent",
     ("no pienso volver a ese trabajo", "es"): "urgent",
 }
 LOWER_MODEL_READS = {("sin mi hijo me quiero morir", "es"): "concern"}
