@@ -12,11 +12,13 @@ always give the same model). A text becomes:
 - what the rules noticed ("hit:urgent:intent:denied", "cue:distress", "concept:means").
 
 Two logistic regressions read the same features: one says whether there is any risk
-(concern or urgent), the other whether it is urgent. A text is risk when the first's
-probability reaches a threshold, and urgent when the product of the two reaches another:
-both must lean that way. The thresholds are chosen on the corpus's cross-validation
-([model] in the lexicon file; README.md, "How well it works"). A reading names the words it
-leaned on most, exactly as written.
+(concern or urgent), the other whether it is urgent. Beside them, the labelled texts
+nearest in meaning (meaning.py) give their own shares of risk and urgency, and each
+probability the screen uses is the even blend of the regression's and the neighbours'. A
+text is risk when the blended risk reaches a threshold, and urgent when blended risk times
+blended urgency reaches another: both must lean that way. The thresholds are chosen on the
+corpus's cross-validation ([model] in the lexicon file; README.md, "How well it works"). A
+reading names the words it leaned on most, exactly as written.
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from tend.safety import meaning
 from tend.safety.lexicon import Lexicon, loaded
+from tend.safety.meaning import Neighbours
 from tend.safety.rules import Analysis, Level, analyse
 
 LEVELS = ("none", "concern", "urgent")
@@ -44,7 +48,9 @@ CHAR_SIZES = range(2, 6)
 # each language's are chosen on its corpus's cross-validation, for the most recall that
 # keeps false positives on safe text within 0.05 (urgent) and 0.15 (any level). The first
 # is for the risk probability, the second for risk times urgent.
-THRESHOLDS = (0.65, 0.60)  # (any risk, urgent)
+THRESHOLDS = (0.65, 0.45)  # (any risk, urgent)
+# How much the nearest labelled texts count beside the regressions (0: not at all).
+BLEND = 0.5
 EXPLAIN_WORDS = 3
 
 
@@ -103,6 +109,7 @@ class Model:
     idf: np.ndarray
     risk: tuple[np.ndarray, float]  # coefficients and intercept
     urgent: tuple[np.ndarray, float]
+    neighbours: Neighbours
 
     def vector(self, features: tuple[list[str], ...]) -> Vector:
         """The text's tf-idf vector: its columns, and the value in each."""
@@ -125,37 +132,42 @@ class Model:
             return Vector(np.zeros(0, dtype=np.int64), np.zeros(0))
         return Vector(np.concatenate(columns), np.concatenate(values))
 
-    def read(self, analysis: Analysis) -> Reading:
+    def lean(self, texts: list[str]) -> list[tuple[float, float]]:
+        """What the labelled texts nearest each text in meaning say: (risk, urgency)."""
+        return self.neighbours.lean(texts)
+
+    def read(self, analysis: Analysis, lean: tuple[float, float] | None = None) -> Reading:
+        """The model's reading of one text. `lean` is what `self.lean` says of the same text;
+        without it, the regressions alone."""
         norm = analysis.norm
+        function = self.lexicon.function_words
         if not any(
-            word[0].isalnum() and not aside
+            word[0].isalnum() and not aside and word not in function
             for word, aside in zip(norm.words, analysis.set_aside, strict=True)
-        ):
+        ):  # nothing of the writer's own is left once the rules set their phrases aside
             return Reading("none", 0.0, 0.0)
         vector = self.vector(_features(analysis))
         risk, urgent = _probability(vector, self.risk), _probability(vector, self.urgent)
+        if lean is not None:
+            risk = (1 - BLEND) * risk + BLEND * lean[0]
+            urgent = (1 - BLEND) * urgent + BLEND * lean[1]
         at_risk, at_urgent = self.lexicon.thresholds or THRESHOLDS
-        # Urgent when both regressions lean that way: "11 hours on the road, made my drop"
-        # reads as urgent to the second (a day, a time, a trip) but not as risk to the first.
+        # Urgent when both lean that way: "11 hours on the road, made my drop" reads as
+        # urgent to the second regression (a day, a time, a trip) but not as risk.
         level: Level = (
             "urgent" if risk * urgent >= at_urgent else "concern" if risk >= at_risk else "none"
         )
         if level == "none":
             return Reading(level, risk, urgent)
-        matches = self._leaned_on(analysis, vector, self.urgent if level == "urgent" else self.risk)
-        if not matches:  # the writer's words themselves do not lean that way
-            return Reading("none", risk, urgent)
-        return Reading(level, risk, urgent, matches)
+        weights = self.urgent if level == "urgent" else self.risk
+        return Reading(level, risk, urgent, self._leaned_on(analysis, vector, weights))
 
     def _leaned_on(
         self, analysis: Analysis, vector: Vector, weights: tuple[np.ndarray, float]
     ) -> tuple[str, ...]:
-        """The writer's words that pushed the reading up the most, in the order written.
-
-        Nothing when the words on balance do not lean that way, or only function words ("I",
-        "not", "que") do: then the model has no reason of its own to give, and the reading
-        does not count (`read` says none).
-        """
+        """The writer's words that pushed the reading up the most, in the order written;
+        function words ("I", "not", "que") are never named. When none of the words pushed it
+        up (the texts nearest in meaning did), the text itself, as written."""
         pushes = vector.values * weights[0][vector.columns]
         push = dict(zip(vector.columns.tolist(), pushes.tolist(), strict=True))
         chars, words = self.columns[0], self.columns[1]
@@ -171,10 +183,10 @@ class Model:
             )
             score = sum(push.get(column, 0.0) for column in found if column is not None)
             scored.append((score, position))
-        if sum(score for score, _ in scored) <= 0:
-            return ()
         function = self.lexicon.function_words
         content = [item for item in scored if item[0] > 0 and norm.words[item[1]] not in function]
+        if not content:
+            return (norm.source.strip(),)
         top = sorted(content, reverse=True)[:EXPLAIN_WORDS]
         named = (norm.original(position, position) for position in sorted(p for _, p in top))
         return tuple(dict.fromkeys(named))
@@ -241,6 +253,7 @@ def train(rows: Iterable[tuple[str, str]], language: str) -> Model:
         idf,
         _fit(matrix, levels >= 1),
         _fit(matrix, levels == 2),
+        Neighbours.of(rows),
     )
 
 
@@ -262,6 +275,7 @@ def model_for(language: str) -> Model | None:
 def _train_all() -> None:
     for code in loaded():
         model_for(code)
+    meaning.forget()
 
 
 _warming: list[threading.Thread] = []

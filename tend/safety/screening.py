@@ -33,6 +33,8 @@ from tend.safety.rules import RANK, Analysis, Screening, analyse, unique
 
 __all__ = ["Screening", "screen", "screen_with"]
 
+NEAR_SENTENCES = 12
+
 
 def screen(text: str, language: str) -> Screening:
     """Screen `text` written in `language` ("es", "es-MX"; any other: detected)."""
@@ -47,7 +49,12 @@ def screen_with(text: str, language: str, models: Callable[[str], Model | None])
     best = Screening("none")
     for segment in segments(text, order):
         for name in [segment.language] if segment.language else order:
-            result = _two_layers(segment.text, everything[name], models)
+            # Too short to tell ("kms", "no quiero morir"): read in every language, but the
+            # texts nearest in meaning, alike in every language, count once, beside the
+            # client's own language's rules; another language's rules would not know which
+            # words a negation or an idiom has set aside.
+            near = segment.language is not None or name == order[0]
+            result = _two_layers(segment.text, everything[name], models, near)
             if RANK[result.level] > RANK[best.level]:
                 best = result
             elif result.level == best.level != "none":
@@ -55,13 +62,15 @@ def screen_with(text: str, language: str, models: Callable[[str], Model | None])
     return best
 
 
-def _two_layers(text: str, lexicon: Lexicon, models: Callable[[str], Model | None]) -> Screening:
+def _two_layers(
+    text: str, lexicon: Lexicon, models: Callable[[str], Model | None], near: bool = True
+) -> Screening:
     """The model's level, never below the rules' floor; the words of whichever decided."""
     analysis = analyse(text, lexicon)
     model = models(lexicon.language)
     if model is None:  # a language with a lexicon but no corpus: the rules alone
         return analysis.screening
-    reading = _strongest(model, analysis, text, lexicon)
+    reading = _strongest(model, analysis, text, lexicon, near)
     level = max(reading.level, analysis.floor.level, key=RANK.__getitem__)
     if level == "none":
         return Screening("none")
@@ -71,14 +80,21 @@ def _two_layers(text: str, lexicon: Lexicon, models: Callable[[str], Model | Non
     return Screening(level, reading.matches)
 
 
-def _strongest(model: Model, analysis: Analysis, text: str, lexicon: Lexicon) -> Reading:
+def _strongest(
+    model: Model, analysis: Analysis, text: str, lexicon: Lexicon, near: bool
+) -> Reading:
     """The model's reading of the whole text or of one of its sentences, whichever reads
-    more risk: danger in one clause of a long message is not thinned out by the rest."""
-    best = model.read(analysis)
+    more risk: danger in one clause of a long message is not thinned out by the rest. The
+    texts nearest in meaning are found for the whole and for each of its first
+    `NEAR_SENTENCES` sentences; sentences past those are read by the regressions alone."""
     parts = sentences(text)
-    if len(parts) > 1:
-        for part in parts:
-            reading = model.read(analyse(part, lexicon))
-            if RANK[reading.level] > RANK[best.level]:
-                best = reading
+    parts = parts if len(parts) > 1 else []
+    leans: list[tuple[float, float] | None] = [None] * (1 + len(parts))
+    if near:
+        leans[: 1 + NEAR_SENTENCES] = model.lean([text, *parts[:NEAR_SENTENCES]])
+    best = model.read(analysis, leans[0])
+    for part, lean in zip(parts, leans[1:], strict=True):
+        reading = model.read(analyse(part, lexicon), lean)
+        if RANK[reading.level] > RANK[best.level]:
+            best = reading
     return best

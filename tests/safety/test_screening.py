@@ -21,12 +21,13 @@ from tend.safety.screening import Screening, screen
 # out of the list.
 MODEL_MISREADS = {
     ("I quit today, not coming back", "en"): "concern",
-    ("estoy en la azotea tomando el sol", "es"): "concern",
+    ("estoy en la azotea tomando el sol", "es"): "urgent",
     # On a bridge, a denial of jumping: the rules say concern, the model urgent.
+    ("I'm on the bridge but I'm not going to jump", "en"): "urgent",
     ("estoy en el puente pero no me voy a tirar", "es"): "urgent",
-    ("no pienso volver a ese trabajo", "es"): "urgent",
+    ("no pienso volver a ese trabajo", "es"): "concern",
 }
-LOWER_MODEL_READS = {("sin mi hijo me quiero morir", "es"): "concern"}
+LOWER_MODEL_READS: dict[tuple[str, str], str] = {}
 
 
 def read_as(text: str, language: str, level: str) -> None:
