@@ -25,10 +25,12 @@ from tend.safety.screening import screen
 ROUNDS = Path(__file__).parent / "rounds"
 LANGUAGES = ("en", "es")
 
-# Floors the tests hold (issue 10's targets are any-risk recall 0.95, urgent recall 0.90,
-# urgent false positives 0.05, any false positives 0.15; README.md says how far we are).
-CROSS_VALIDATED = {"any_recall": 0.86, "urgent_recall": 0.70, "urgent_fp": 0.055, "any_fp": 0.155}
-FRESH = {"any_recall": 0.92, "urgent_recall": 0.89, "urgent_fp": 0.085, "any_fp": 0.145}
+# Issue 10's targets: any-risk recall 0.95, urgent recall 0.90, urgent false positives
+# 0.05, any false positives 0.15. Every held-out fresh round holds them, but for one safe
+# text: 0.05 of a round's 50 safe texts is 2.5, and round 14's Spanish has 3 (0.06). The
+# corpus's cross-validated figures hold lower floors (README.md says how far and why).
+CROSS_VALIDATED = {"any_recall": 0.91, "urgent_recall": 0.80, "urgent_fp": 0.055, "any_fp": 0.155}
+FRESH = {"any_recall": 0.95, "urgent_recall": 0.90, "urgent_fp": 0.06, "any_fp": 0.15}
 
 
 def _hold(result: Figures, bounds: dict[str, float]) -> None:
