@@ -1,8 +1,8 @@
 """The statistical layer: a classifier trained on the labelled corpus in data/corpus/.
 
 Each language has its own small model, trained the first time it is needed from the files
-in ``data/corpus/<code>/*.tsv`` (about five seconds; nothing is downloaded, and the same files
-always give the same model). A text becomes:
+in ``data/corpus/<code>/*.tsv`` (seconds, once the corpus is encoded: meaning.py; nothing is
+downloaded, and the same files always give the same model). A text becomes:
 
 - character n-grams of each word (2 to 5 letters, with the word's edges), after the same
   folding the rules use (lowercase, no accents, "kms" -> "kil myself"), so that typos,
@@ -152,8 +152,8 @@ class Model:
             risk = (1 - BLEND) * risk + BLEND * lean[0]
             urgent = (1 - BLEND) * urgent + BLEND * lean[1]
         at_risk, at_urgent = self.lexicon.thresholds or THRESHOLDS
-        # Urgent when both lean that way: "11 hours on the road, made my drop" reads as
-        # urgent to the second regression (a day, a time, a trip) but not as risk.
+        # Urgent when both lean that way: a day, a time or a trip alone can read as urgency
+        # to the second regression, in a text the first reads as no risk at all.
         level: Level = (
             "urgent" if risk * urgent >= at_urgent else "concern" if risk >= at_risk else "none"
         )
