@@ -21,6 +21,7 @@ written anywhere. Without a writable cache, training simply encodes again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -94,8 +95,9 @@ def _write() -> None:
         keys = list(_vectors)
         np.savez(part, keys=np.array(keys), vectors=np.stack([_vectors[key] for key in keys]))
         os.replace(part, path)  # whole or not at all, whoever writes last
-    except OSError:
-        part.unlink(missing_ok=True)
+    except OSError:  # no cache then: the next start encodes again
+        with contextlib.suppress(OSError):
+            part.unlink(missing_ok=True)
 
 
 def encode(texts: Sequence[str]) -> np.ndarray:
