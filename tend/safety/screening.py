@@ -6,7 +6,9 @@ sentence too short to tell is read in every language):
 1. the rules (`rules.py`, word lists in data/lexicon/): careful about negation, other
    people's words, quotation, idioms and past versus now, and able to say why;
 2. the statistical layer (`model.py`, trained on data/corpus/): catches wording close to
-   known danger that no rule names.
+   known danger that no rule names, its regressions blended with the labelled texts
+   nearest in meaning (`meaning.py`), so that danger said in words the corpus never used
+   still lands beside texts that mean the same.
 
 The model decides, reading the rules' findings among its features; the rules set a floor it
 cannot go below (`rules._floor`: a plan beside a concern phrase, or a means made ready or
