@@ -83,8 +83,10 @@ def _read() -> None:
             keys, rows = kept["keys"], kept["vectors"]
     except (OSError, KeyError, ValueError, zipfile.BadZipFile):
         return
-    for key, row in zip(keys.tolist(), rows, strict=True):
-        _vectors.setdefault(key, row)
+    if keys.dtype != np.uint8 or keys.shape != (len(rows), 32):
+        return  # not a file this code wrote: encoded again, and written over
+    for key, row in zip(keys, rows, strict=True):
+        _vectors.setdefault(key.tobytes(), row)
 
 
 def _write() -> None:
@@ -93,7 +95,8 @@ def _write() -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         keys = list(_vectors)
-        np.savez(part, keys=np.array(keys), vectors=np.stack([_vectors[key] for key in keys]))
+        digests = np.frombuffer(b"".join(keys), np.uint8).reshape(len(keys), 32)  # bytes kept whole
+        np.savez(part, keys=digests, vectors=np.stack([_vectors[key] for key in keys]))
         os.replace(part, path)  # whole or not at all, whoever writes last
     except OSError:  # no cache then: the next start encodes again
         with contextlib.suppress(OSError):
