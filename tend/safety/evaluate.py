@@ -99,7 +99,12 @@ def cross_validate(rows: Sequence[tuple[str, str]], language: str) -> tuple[Figu
         held = [rows[index] for index in tested_on]
         whole += score(held, language, model)
         alone += [
-            (level, model.read(analyse(text, loaded()[language]), *model.lean([text])).level)
+            (
+                level,
+                model.read(
+                    analyse(text, loaded()[language]), model.neighbours.lean([text])[0]
+                ).level,
+            )
             for level, text in held
         ]
     return figures(whole), figures(alone)

@@ -132,13 +132,9 @@ class Model:
             return Vector(np.zeros(0, dtype=np.int64), np.zeros(0))
         return Vector(np.concatenate(columns), np.concatenate(values))
 
-    def lean(self, texts: list[str]) -> list[tuple[float, float]]:
-        """What the labelled texts nearest each text in meaning say: (risk, urgency)."""
-        return self.neighbours.lean(texts)
-
     def read(self, analysis: Analysis, lean: tuple[float, float] | None = None) -> Reading:
-        """The model's reading of one text. `lean` is what `self.lean` says of the same text;
-        without it, the regressions alone."""
+        """The model's reading of one text. `lean` is what `self.neighbours` say of the same
+        text; without it, the regressions alone."""
         norm = analysis.norm
         function = self.lexicon.function_words
         if not any(

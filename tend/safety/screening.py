@@ -65,7 +65,7 @@ def screen_with(text: str, language: str, models: Callable[[str], Model | None])
 
 
 def _two_layers(
-    text: str, lexicon: Lexicon, models: Callable[[str], Model | None], near: bool = True
+    text: str, lexicon: Lexicon, models: Callable[[str], Model | None], near: bool
 ) -> Screening:
     """The model's level, never below the rules' floor; the words of whichever decided."""
     analysis = analyse(text, lexicon)
@@ -91,9 +91,8 @@ def _strongest(
     `NEAR_SENTENCES` sentences; sentences past those are read by the regressions alone."""
     parts = sentences(text)
     parts = parts if len(parts) > 1 else []
-    leans: list[tuple[float, float] | None] = [None] * (1 + len(parts))
-    if near:
-        leans[: 1 + NEAR_SENTENCES] = model.lean([text, *parts[:NEAR_SENTENCES]])
+    found = model.neighbours.lean([text, *parts[:NEAR_SENTENCES]]) if near else []
+    leans: list[tuple[float, float] | None] = [*found, *[None] * (1 + len(parts) - len(found))]
     best = model.read(analysis, leans[0])
     for part, lean in zip(parts, leans[1:], strict=True):
         reading = model.read(analyse(part, lexicon), lean)
