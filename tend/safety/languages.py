@@ -8,6 +8,7 @@ to tell ("ok", "kms", "quiero matarme") is read in every language, the client's 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -63,12 +64,27 @@ def detect(sentence: str, codes: Sequence[str]) -> str | None:
 def segments(text: str, codes: Sequence[str]) -> list[Segment]:
     """`text` cut into runs of sentences by language, each one of `codes`, or None for
     sentences too short or too unclear to tell (the caller reads those in every language).
+
+    A sentence too short to tell also joins the run before it (or, opening the text, the
+    run after it): "ya está" or "that's it" at the end of a message belongs to what came
+    before, and read apart from it, that message can lose the words that made it final.
     """
+    parts = [(detect(part, codes), part) for part in sentences(text)]
+    known = [code for code, _ in parts if code is not None]
+    if not known:
+        return [Segment(None, text)] if text else []
     runs: list[Segment] = []
-    for part in sentences(text):
-        code = detect(part, codes)
-        if runs and runs[-1].language == code:
-            runs[-1] = Segment(code, runs[-1].text + part)
+    for code, part in parts:
+        language = code or (runs[-1].language if runs else known[0])
+        if runs and runs[-1].language == language:
+            runs[-1] = Segment(language, runs[-1].text + part)
         else:
-            runs.append(Segment(code, part))
-    return runs
+            runs.append(Segment(language, part))
+    loose: list[Segment] = []  # each run of short sentences, read alone as well
+    for (before, _), (code, part) in itertools.pairwise([("", ""), *parts]):
+        if code is None:
+            if loose and before is None:
+                loose[-1] = Segment(None, loose[-1].text + part)
+            else:
+                loose.append(Segment(None, part))
+    return runs + loose

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from tend.safety import rules
-from tend.safety.languages import segments, sentences
+from tend.safety.languages import Segment, segments, sentences
 from tend.safety.lexicon import loaded, parse
 from tend.safety.model import corpus, model_for, train
 from tend.safety.screening import screen
@@ -30,9 +30,24 @@ def test_each_run_of_sentences_gets_its_language() -> None:
     found = [(segment.language, segment.text.strip()) for segment in segments(text, ("en", "es"))]
     assert found == [
         ("es", "Hoy fue un día tranquilo con mi hermana."),
-        ("en", "But tonight I feel like giving up."),
-        (None, "ok"),  # too short to tell: read in every language
+        ("en", "But tonight I feel like giving up. ok"),  # joined to the sentence before
+        (None, "ok"),  # and, too short to tell, read in every language as well
     ]
+
+
+def test_a_short_sentence_belongs_to_the_message_around_it() -> None:
+    found = [
+        (segment.language, segment.text.strip())
+        for segment in segments(
+            "ok. kms. Hoy cerré todas mis cuentas y regalé la guitarra. ya está", ("en", "es")
+        )
+    ]
+    assert found == [
+        ("es", "ok. kms. Hoy cerré todas mis cuentas y regalé la guitarra. ya está"),
+        (None, "ok. kms."),
+        (None, "ya está"),
+    ]
+    assert segments("ok. kms", ("en", "es")) == [Segment(None, "ok. kms")]
 
 
 def test_a_phrase_in_another_language_is_read_in_that_language() -> None:
