@@ -26,6 +26,7 @@ wording the rules' own level was right less often than the model's (README.md). 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 from tend.safety.languages import segments, sentences
@@ -35,7 +36,7 @@ from tend.safety.rules import RANK, Analysis, Screening, analyse, unique
 
 __all__ = ["Screening", "screen", "screen_with"]
 
-NEAR_SENTENCES = 12
+NEAR_PASSAGES = 12
 
 
 def screen(text: str, language: str) -> Screening:
@@ -85,17 +86,28 @@ def _two_layers(
 def _strongest(
     model: Model, analysis: Analysis, text: str, lexicon: Lexicon, near: bool
 ) -> Reading:
-    """The model's reading of the whole text or of one of its sentences, whichever reads
-    more risk: danger in one clause of a long message is not thinned out by the rest. The
-    texts nearest in meaning are found for the whole and for each of its first
-    `NEAR_SENTENCES` sentences; sentences past those are read by the regressions alone."""
+    """The model's reading of the whole text or of one of its passages, whichever reads more
+    risk: danger in one clause of a long message is not thinned out by the rest.
+
+    The passages are each sentence with the one after it, so that a sentence is not read
+    without the words around it ("This is my last check-in before I move to Toronto! Thank
+    you for everything."), and each sentence in which the rules find a risk phrase, on its
+    own, so that calm sentences beside it cannot thin it out ("I felt tired after the
+    session and cried a bit. I want to kill myself."). The texts nearest in meaning are
+    found for the whole and for the first `NEAR_PASSAGES` passages, the rules' first;
+    passages past those are read by the regressions alone."""
     parts = sentences(text)
-    parts = parts if len(parts) > 1 else []
-    found = model.neighbours.lean([text, *parts[:NEAR_SENTENCES]]) if near else []
-    leans: list[tuple[float, float] | None] = [*found, *[None] * (1 + len(parts) - len(found))]
+    read = {part: analyse(part, lexicon) for part in parts} if len(parts) > 1 else {}
+    flagged = [part for part, found in read.items() if found.screening.level != "none"]
+    pairs = (
+        [first + second for first, second in itertools.pairwise(parts)] if len(parts) > 2 else []
+    )
+    passages = [*flagged, *pairs]
+    found = model.neighbours.lean([text, *passages[:NEAR_PASSAGES]]) if near else []
+    leans: list[tuple[float, float] | None] = [*found, *[None] * (1 + len(passages) - len(found))]
     best = model.read(analysis, leans[0])
-    for part, lean in zip(parts, leans[1:], strict=True):
-        reading = model.read(analyse(part, lexicon), lean)
+    for passage, lean in zip(passages, leans[1:], strict=True):
+        reading = model.read(read[passage] if passage in read else analyse(passage, lexicon), lean)
         if RANK[reading.level] > RANK[best.level]:
             best = reading
     return best

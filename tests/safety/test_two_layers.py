@@ -57,6 +57,22 @@ def test_a_phrase_in_another_language_is_read_in_that_language() -> None:
     assert screen("Good session today. Ya no quiero vivir, de verdad.", "en").level != "none"
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "I felt tired after the session and cried a bit, then slept. I want to kill myself.",
+            "en",
+        ),
+        ("Hoy lloré un poco después de la sesión y luego dormí. Quiero matarme.", "es"),
+    ],
+)
+def test_a_sentence_the_rules_flag_is_not_thinned_out_by_a_calm_one(
+    text: str, language: str
+) -> None:
+    assert screen(text, language).level == "urgent"
+
+
 # The rules' floor
 
 
