@@ -26,8 +26,6 @@ MODEL_MISREADS = {
     ("I'm on the bridge but I'm not going to jump", "en"): "urgent",
     ("estoy en el puente pero no me voy a tirar", "es"): "urgent",
     ("no pienso volver a ese trabajo", "es"): "concern",
-    # Its nearest labelled texts are people on bridges in danger: the blend reads concern.
-    ("I'm on the bridge, the view is lovely", "en"): "concern",
 }
 LOWER_MODEL_READS: dict[tuple[str, str], str] = {}
 
