@@ -80,11 +80,9 @@ def segments(text: str, codes: Sequence[str]) -> list[Segment]:
             runs[-1] = Segment(language, runs[-1].text + part)
         else:
             runs.append(Segment(language, part))
-    loose: list[Segment] = []  # each run of short sentences, read alone as well
-    for (before, _), (code, part) in itertools.pairwise([("", ""), *parts]):
-        if code is None:
-            if loose and before is None:
-                loose[-1] = Segment(None, loose[-1].text + part)
-            else:
-                loose.append(Segment(None, part))
+    loose = [  # each run of short sentences, read alone as well
+        Segment(None, "".join(part for _, part in group))
+        for short, group in itertools.groupby(parts, key=lambda item: item[0] is None)
+        if short
+    ]
     return runs + loose
