@@ -3,7 +3,9 @@
 People mix languages ("hoy fue un buen día. but tonight I want to end it"), so the screen
 reads each sentence with the rules and model of its own language. lingua tells the
 languages apart, choosing only among those the screen has data for; a sentence too short
-to tell ("ok", "kms", "quiero matarme") is read in every language, the client's first.
+to tell ("ok", "kms", "quiero matarme") is read in every language, the client's first, and
+one told as another language than the client's is read in that one and in the client's
+(screening.py): informal writing can fool the detector ("im sucidal rn" reads as Spanish).
 """
 
 from __future__ import annotations

@@ -51,12 +51,17 @@ def screen_with(text: str, language: str, models: Callable[[str], Model | None])
     order = sorted(everything, key=lambda name: name != code)  # the client's language first
     best = Screening("none")
     for segment in segments(text, order):
-        for name in [segment.language] if segment.language else order:
-            # Too short to tell ("kms", "no quiero morir"): read in every language, but the
-            # texts nearest in meaning, alike in every language, count once, beside the
-            # client's own language's rules; another language's rules would not know which
-            # words a negation or an idiom has set aside.
-            near = segment.language is not None or name == order[0]
+        # Too short to tell ("kms", "no quiero morir"): read in every language. Told apart
+        # as another language than the client's: read in that one and in the client's own
+        # too, since informal writing can fool the detector ("im sucidal rn" reads as
+        # Spanish). The texts nearest in meaning, alike in every language, count once,
+        # beside the rules of the language read first; another language's rules would not
+        # know which words a negation or an idiom has set aside.
+        names = [segment.language] if segment.language else order
+        if names[0] != order[0]:
+            names = list(dict.fromkeys([*names, order[0]]))
+        for name in names:
+            near = name == names[0]
             result = _two_layers(segment.text, everything[name], models, near)
             if RANK[result.level] > RANK[best.level]:
                 best = result

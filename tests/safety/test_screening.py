@@ -11,6 +11,7 @@ import time
 import pytest
 
 from tend.safety import rules
+from tend.safety.languages import detect
 from tend.safety.lexicon import code_of, compile_patterns, loaded, parse
 from tend.safety.model import corpus
 from tend.safety.screening import Screening, screen
@@ -25,7 +26,6 @@ MODEL_MISREADS = {
     # On a bridge, a denial of jumping: the rules say concern, the model urgent.
     ("I'm on the bridge but I'm not going to jump", "en"): "urgent",
     ("estoy en el puente pero no me voy a tirar", "es"): "urgent",
-    ("no pienso volver a ese trabajo", "es"): "concern",
 }
 LOWER_MODEL_READS: dict[tuple[str, str], str] = {}
 
@@ -246,6 +246,52 @@ def test_each_sentence_is_read_in_its_own_language() -> None:
     assert mixed == Screening("urgent", ("want to end it all",))
     both = "Me siento tranquila. I feel calm and rested after the session."
     assert screen(both, "es").level == "none"
+
+
+def test_a_sentence_told_as_another_language_is_read_in_the_clients_too() -> None:
+    # lingua reads this informal English as Spanish; read in Spanish alone, it was none.
+    assert detect("im sucidal rn", ["en", "es"]) == "es"
+    assert screen("im sucidal rn", "en") == Screening("urgent", ("sucidal",))
+    assert screen("hoy estuve tranquila. me siento bien", "en").level == "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "level"),
+    [
+        # A pronoun joined to the verb ("cortándome") is still the writer's act.
+        ("llevo toda la semana cortándome, hoy también", "es", "urgent"),
+        ("sigo lastimándome los brazos", "es", "urgent"),
+        ("estoy cortándome el pelo yo misma", "es", "none"),
+        # A handful of pills is a dose, not an overdose.
+        ("took 2 paracetamol for my headache", "en", "none"),
+        ("took 30 paracetamol", "en", "urgent"),
+        ("me tomé 2 ibuprofenos para la cabeza", "es", "none"),
+        ("me acabo de tomar 25 ibuprofenos", "es", "urgent"),
+        # Taken as prescribed, unless the writer says it was not.
+        ("took all my evening meds as the doctor said and slept", "en", "none"),
+        ("me tomé el frasco de jarabe para la tos como dijo el médico", "es", "none"),
+        ("me las tomé todas, no como dijo el médico", "es", "urgent"),
+        # A bare goodbye is a farewell; a goodbye with its reason is not.
+        ("goodbye everyone", "en", "urgent"),
+        ("see you all in the next life", "en", "urgent"),
+        ("chao a todos", "es", "urgent"),
+        ("nos vemos en la otra vida", "es", "urgent"),
+        ("this is my last check-in because we finished our sessions, thank you!", "en", "none"),
+        (
+            "Este es mi último check-in porque hoy terminé la terapia. ¡Gracias por todo!",
+            "es",
+            "none",
+        ),
+        # Said in other words.
+        ("mate i'm cooked, gonna top myself", "en", "urgent"),
+        ("topping myself up with coffee before the shift", "en", "none"),
+        ("relapsed on sh today", "en", "urgent"),
+        ("mañana a primera hora me tiro al metro", "es", "urgent"),
+        ("me voy a dormir pa siempre", "es", "urgent"),
+    ],
+)
+def test_wording_found_in_fresh_rounds(text: str, language: str, level: str) -> None:
+    assert screen(text, language).level == level
 
 
 def test_language_codes_are_forgiving() -> None:
