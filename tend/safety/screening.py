@@ -78,6 +78,8 @@ def _two_layers(
     model = models(lexicon.language)
     if model is None:  # a language with a lexicon but no corpus: the rules alone
         return analysis.screening
+    if analysis.floor.level == "urgent":  # nothing the model reads can change the level
+        return analysis.screening if analysis.screening.level == "urgent" else analysis.floor
     reading = _strongest(model, analysis, text, lexicon, near)
     level = max(reading.level, analysis.floor.level, key=RANK.__getitem__)
     if level == "none":
@@ -100,18 +102,21 @@ def _strongest(
     own, so that calm sentences beside it cannot thin it out ("I felt tired after the
     session and cried a bit. I want to kill myself."). The texts nearest in meaning are
     found for the whole and for the first `NEAR_PASSAGES` passages, the rules' first;
-    passages past those are read by the regressions alone."""
+    passages past those are read by the regressions alone. A whole text already read as
+    urgent needs no passages: none can read higher."""
+    best = model.read(analysis, model.neighbours.lean([text])[0] if near else None)
     parts = sentences(text)
-    read = {part: analyse(part, lexicon) for part in parts} if len(parts) > 1 else {}
+    if best.level == "urgent" or len(parts) < 2:
+        return best
+    read = {part: analyse(part, lexicon) for part in parts}
     flagged = [part for part, found in read.items() if found.screening.level != "none"]
     pairs = (
         [first + second for first, second in itertools.pairwise(parts)] if len(parts) > 2 else []
     )
     passages = [*flagged, *pairs]
-    found = model.neighbours.lean([text, *passages[:NEAR_PASSAGES]]) if near else []
-    leans: list[tuple[float, float] | None] = [*found, *[None] * (1 + len(passages) - len(found))]
-    best = model.read(analysis, leans[0])
-    for passage, lean in zip(passages, leans[1:], strict=True):
+    found = model.neighbours.lean(passages[:NEAR_PASSAGES]) if near else []
+    leans: list[tuple[float, float] | None] = [*found, *[None] * (len(passages) - len(found))]
+    for passage, lean in zip(passages, leans, strict=True):
         reading = model.read(read[passage] if passage in read else analyse(passage, lexicon), lean)
         if RANK[reading.level] > RANK[best.level]:
             best = reading

@@ -27,9 +27,10 @@ LANGUAGES = ("en", "es")
 
 # Issue 10's targets: any-risk recall 0.95, urgent recall 0.90, urgent false positives
 # 0.05, any false positives 0.15. Every held-out fresh round holds them, but for one safe
-# text: 0.05 of a round's 50 safe texts is 2.5, and round 19's Spanish has 3 (0.06). The
-# corpus's cross-validated figures hold lower floors (README.md says how far and why).
-CROSS_VALIDATED = {"any_recall": 0.94, "urgent_recall": 0.86, "urgent_fp": 0.055, "any_fp": 0.155}
+# text: 0.05 of a round's 50 safe texts is 2.5, so a round may have 3 (0.06). The corpus's
+# cross-validated figures hold them but for urgent recall, 0.875 / 0.877 (README.md says
+# why the screen stops there).
+CROSS_VALIDATED = {"any_recall": 0.95, "urgent_recall": 0.86, "urgent_fp": 0.05, "any_fp": 0.15}
 FRESH = {"any_recall": 0.95, "urgent_recall": 0.90, "urgent_fp": 0.06, "any_fp": 0.15}
 
 
