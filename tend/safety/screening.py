@@ -57,9 +57,8 @@ def screen_with(text: str, language: str, models: Callable[[str], Model | None])
         # Spanish). The texts nearest in meaning, alike in every language, count once,
         # beside the rules of the language read first; another language's rules would not
         # know which words a negation or an idiom has set aside.
-        names = [segment.language] if segment.language else order
-        if names[0] != order[0]:
-            names = list(dict.fromkeys([*names, order[0]]))
+        names = order if segment.language is None else [segment.language, order[0]]
+        names = list(dict.fromkeys(names))  # the client's language once
         for name in names:
             near = name == names[0]
             result = _two_layers(segment.text, everything[name], models, near)
@@ -78,8 +77,6 @@ def _two_layers(
     model = models(lexicon.language)
     if model is None:  # a language with a lexicon but no corpus: the rules alone
         return analysis.screening
-    if analysis.floor.level == "urgent":  # nothing the model reads can change the level
-        return analysis.screening if analysis.screening.level == "urgent" else analysis.floor
     reading = _strongest(model, analysis, text, lexicon, near)
     level = max(reading.level, analysis.floor.level, key=RANK.__getitem__)
     if level == "none":
